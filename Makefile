@@ -1,0 +1,28 @@
+# Every target calls a script in scripts/; read those for the details.
+.PHONY: demo test lint lock vendor clean
+
+demo:
+	scripts/bootstrap
+	.venv/bin/commonground demo --serve
+
+test:
+	scripts/system-deps
+	scripts/bootstrap --test
+	scripts/test
+
+lint:
+	scripts/bootstrap --test
+	.venv/bin/ruff check src tests
+	.venv/bin/ruff format --check src tests
+
+# Regenerate requirements.lock and requirements-test.lock from pyproject.toml
+# (UPGRADE=1 make lock moves every pin to its newest allowed version).
+lock:
+	scripts/lock
+
+vendor:
+	scripts/vendor-static
+
+clean:
+	rm -rf .venv var .pytest_cache .ruff_cache .hypothesis test-artifacts build frontend/node_modules src/*.egg-info
+	find src tests -name __pycache__ -type d -prune -exec rm -rf {} +

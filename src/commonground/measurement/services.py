@@ -1,0 +1,227 @@
+"""State changes of shared measurement: saving values and moving submissions through review.
+
+The submission state machine (SPEC §3.1.6) lives in ``TRANSITIONS``; every path — page, import,
+command, bulk approval — goes through these functions, so it is enforced everywhere.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+
+from commonground.core import audit
+from commonground.core.errors import DomainError, InvalidTransition
+from commonground.measurement.cells import CellError, cell_key, check_cell
+from commonground.measurement.models import DataValue, Indicator, ReportingAssignment, Submission
+from commonground.measurement.periods import PeriodError, parse_period_for
+
+Status = Submission.Status
+
+# (from status, action) → to status.
+TRANSITIONS = {
+    (Status.DRAFT, "submit"): Status.SUBMITTED,
+    (Status.RETURNED, "submit"): Status.SUBMITTED,
+    (Status.SUBMITTED, "approve"): Status.APPROVED,
+    (Status.SUBMITTED, "return"): Status.RETURNED,
+}
+EDITABLE = {Status.DRAFT, Status.RETURNED}
+VALUE_FIELDS = ["value", "numerator", "denominator", "censor", "text", "comment"]
+
+
+class InvalidValue(DomainError):
+    """A value that cannot be saved; ``code`` says why, ``details`` where."""
+
+    code = "invalid_value"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One value to save, as a person or a file gave it."""
+
+    indicator: Indicator
+    cell: dict
+    value: Decimal | None = None
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    censor: str = ""
+    text: str = ""
+    comment: str = ""
+
+
+def parse_number(raw) -> tuple[Decimal | None, str]:
+    """Read ``'12.5'``, ``'<10'`` or ``'>95'``: the number and its censoring direction."""
+    if raw is None:
+        return None, ""
+    text = str(raw).strip().replace(",", "")
+    if not text:
+        return None, ""
+    censor = ""
+    if text[0] in "<>":
+        censor, text = text[0], text[1:].strip()
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise InvalidValue(f"'{raw}' is not a number.", code="not_a_number") from None
+    if not number.is_finite():
+        raise InvalidValue(f"'{raw}' is not a number.", code="not_a_number")
+    return number, censor
+
+
+def open_submission(*, actor, partnership, period: str) -> Submission:
+    """The partnership's submission for ``period``, created as a draft if needed."""
+    submission, created = Submission.objects.get_or_create(partnership=partnership, period=period)
+    if created:
+        audit.record(
+            actor=actor,
+            action="submission.created",
+            obj=submission,
+            initiative=partnership.initiative,
+            after={"period": period, "status": submission.status},
+        )
+    return submission
+
+
+def _check_entry(submission: Submission, entry: Entry, assigned: set[int]) -> str:
+    indicator = entry.indicator
+    initiative = submission.partnership.initiative
+    if indicator.pk not in assigned:
+        raise InvalidValue(
+            f"{submission.partnership.code} does not report {indicator.code}.",
+            code="not_assigned",
+        )
+    try:
+        parse_period_for(initiative, submission.period, indicator.frequency)
+        key = cell_key(entry.cell)
+        check_cell(key, _allowed_cells(indicator))
+    except (PeriodError, CellError) as error:
+        raise InvalidValue(str(error), code="inconsistent") from None
+    if indicator.value_type == Indicator.ValueType.RATE:
+        if entry.numerator is None or entry.denominator is None:
+            if not entry.censor:
+                raise InvalidValue(
+                    f"{indicator.code} is a rate: give a numerator and a denominator.",
+                    code="rate_parts_missing",
+                )
+        elif entry.denominator <= 0:
+            raise InvalidValue("The denominator must be more than zero.", code="bad_denominator")
+        elif not entry.censor and entry.numerator > entry.denominator:
+            raise InvalidValue(
+                "The numerator cannot be larger than the denominator.",
+                code="numerator_above_denominator",
+            )
+    elif indicator.value_type == Indicator.ValueType.NARRATIVE:
+        if not entry.text.strip():
+            raise InvalidValue("Write the narrative.", code="value_missing")
+    elif entry.value is None:
+        raise InvalidValue(f"{indicator.code}: the value is missing.", code="value_missing")
+    return key
+
+
+def _allowed_cells(indicator: Indicator) -> dict[str, set[str]]:
+    return {dim.code: {v.code for v in dim.values.all()} for dim in indicator.dimensions.all()}
+
+
+@transaction.atomic
+def save_values(*, actor, submission: Submission, entries: list[Entry]) -> list[DataValue]:
+    """Create or update values of an editable submission; all or nothing, each audited."""
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if submission.status not in EDITABLE:
+        raise InvalidTransition(
+            f"The {submission.period} report is {submission.get_status_display().lower()}: "
+            "it cannot be changed now.",
+            code="submission_locked",
+        )
+    assigned = set(
+        ReportingAssignment.objects.filter(partnership=submission.partnership).values_list(
+            "indicator_id", flat=True
+        )
+    )
+    saved = []
+    for entry in entries:
+        key = _check_entry(submission, entry, assigned)
+        fields = {
+            "value": entry.value,
+            "numerator": entry.numerator,
+            "denominator": entry.denominator,
+            "censor": entry.censor,
+            "text": entry.text,
+            "comment": entry.comment,
+        }
+        existing = DataValue.objects.filter(
+            indicator=entry.indicator,
+            partnership=submission.partnership,
+            period=submission.period,
+            cell=key,
+        ).first()
+        before = audit.snapshot(existing, VALUE_FIELDS) if existing else None
+        value = existing or DataValue(
+            submission=submission,
+            indicator=entry.indicator,
+            partnership=submission.partnership,
+            period=submission.period,
+            cell=key,
+        )
+        for name, field_value in fields.items():
+            setattr(value, name, field_value)
+        after = audit.snapshot(value, VALUE_FIELDS)
+        if before == after:
+            saved.append(value)
+            continue
+        value.save()
+        audit.record(
+            actor=actor,
+            action="value.saved",
+            obj=value,
+            initiative=submission.partnership.initiative,
+            before=before,
+            after=after,
+        )
+        saved.append(value)
+    return saved
+
+
+def _transition(*, actor, submission: Submission, action: str, comment: str = "") -> Submission:
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    target = TRANSITIONS.get((submission.status, action))
+    if target is None:
+        raise InvalidTransition(
+            f"A {submission.get_status_display().lower()} report cannot be {action}ed.",
+        )
+    before = {"status": submission.status}
+    submission.status = target
+    now = timezone.now()
+    if action == "submit":
+        submission.submitted_at, submission.submitted_by = now, actor
+    else:
+        submission.reviewed_at, submission.reviewed_by = now, actor
+        submission.review_comment = comment
+    submission.save()
+    audit.record(
+        actor=actor,
+        action=f"submission.{target}",
+        obj=submission,
+        initiative=submission.partnership.initiative,
+        before=before,
+        after={"status": target, "comment": comment},
+    )
+    return submission
+
+
+@transaction.atomic
+def submit_submission(*, actor, submission: Submission) -> Submission:
+    if not submission.values.exists():
+        raise InvalidTransition("There are no values to submit.", code="empty_submission")
+    return _transition(actor=actor, submission=submission, action="submit")
+
+
+@transaction.atomic
+def approve_submission(*, actor, submission: Submission, comment: str = "") -> Submission:
+    return _transition(actor=actor, submission=submission, action="approve", comment=comment)
+
+
+@transaction.atomic
+def return_submission(*, actor, submission: Submission, comment: str) -> Submission:
+    if not comment.strip():
+        raise DomainError("Say what needs to change.", code="comment_required")
+    return _transition(actor=actor, submission=submission, action="return", comment=comment)

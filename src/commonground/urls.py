@@ -1,0 +1,7 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("commonground.initiatives.urls")),
+    path("", include("commonground.insight.urls")),
+    path("", include("commonground.core.urls")),
+]
