@@ -17,7 +17,8 @@ class PartnerProfileForm(forms.ModelForm):
 class MembershipForm(forms.Form):
     """Role (and, for partner roles, the partner) of an invitation or a membership."""
 
-    role = forms.ChoiceField(choices=Role.choices, label=_("Role"))
+    # No role is preselected: inviting a backbone lead by accident would give away everything.
+    role = forms.ChoiceField(choices=[("", _("Choose a role"))] + Role.choices, label=_("Role"))
     partnership = forms.ModelChoiceField(
         queryset=Partnership.objects.none(),
         required=False,
