@@ -10,10 +10,10 @@ import pytest
 # touch the database from it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-from playwright.sync_api import sync_playwright  # noqa: E402
+from playwright.sync_api import sync_playwright
 
-from commonground.measurement import services  # noqa: E402
-from commonground.measurement.models import Indicator, ReportingAssignment  # noqa: E402
+from commonground.measurement import services
+from commonground.measurement.models import Indicator, ReportingAssignment
 
 CHROMIUM_ARGS = [
     "--headless",

@@ -18,7 +18,7 @@ class MembershipForm(forms.Form):
     """Role (and, for partner roles, the partner) of an invitation or a membership."""
 
     # No role is preselected: inviting a backbone lead by accident would give away everything.
-    role = forms.ChoiceField(choices=[("", _("Choose a role"))] + Role.choices, label=_("Role"))
+    role = forms.ChoiceField(choices=[("", _("Choose a role")), *Role.choices], label=_("Role"))
     partnership = forms.ModelChoiceField(
         queryset=Partnership.objects.none(),
         required=False,
