@@ -36,6 +36,28 @@ def _check_role_partnership(initiative: Initiative, role: str, partnership: Part
         raise DomainError(_("That partner is not in this initiative."), code="wrong_initiative")
 
 
+@transaction.atomic
+def add_member(*, actor, initiative: Initiative, user, role: str, partnership=None) -> Membership:
+    """Make ``user`` a member directly (commands, the demo); people join by invitation."""
+    _check_role_partnership(initiative, role, partnership)
+    if Membership.objects.filter(user=user, initiative=initiative).exists():
+        raise DomainError(
+            _("%(person)s is already a member of this initiative.") % {"person": user},
+            code="already_member",
+        )
+    membership = Membership.objects.create(
+        user=user, initiative=initiative, role=role, partnership=partnership
+    )
+    audit.record(
+        actor=actor,
+        action="membership.created",
+        obj=membership,
+        initiative=initiative,
+        after=audit.snapshot(membership, MEMBERSHIP_FIELDS),
+    )
+    return membership
+
+
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
