@@ -42,8 +42,14 @@ def _usable(rows, *fields):
     return kept, censored
 
 
+RULES = frozenset({"sum", "ratio_of_sums", "weighted_mean", "latest", "max", "min", "none"})
+
+
 def aggregate_period(rows: list[ValueRow], rule: str, scale_factor: Decimal) -> Aggregate:
     """Combine one period's rows (one per reporter) by ``rule``."""
+    if rule not in RULES:
+        # Checked first: a misspelt rule must fail on an empty period too, not pass unnoticed.
+        raise ValueError(f"Unknown aggregation rule {rule!r}")
     if rule == "ratio_of_sums":
         kept, censored = _usable(rows, "numerator", "denominator")
         numerator = sum((r.numerator for r in kept), Decimal(0))
@@ -65,10 +71,8 @@ def aggregate_period(rows: list[ValueRow], rule: str, scale_factor: Decimal) -> 
         value = sum(values, Decimal(0))
     elif rule == "max":
         value = max(values)
-    elif rule == "min":
-        value = min(values)
     else:
-        raise ValueError(f"Unknown aggregation rule {rule!r}")
+        value = min(values)
     return Aggregate(value, len(kept), censored)
 
 

@@ -4,10 +4,16 @@ PDF and PNG output (vl-convert), so a chart looks the same everywhere."""
 from decimal import Decimal
 
 
-def sparkline_spec(indicator, points: list[tuple[str, Decimal]]) -> dict:
-    """A small line chart of an indicator's aggregated values, one point per period."""
+def sparkline_spec(indicator, points: list[tuple[str, str, Decimal]], periods: list[str]) -> dict:
+    """A small line chart of an indicator, one point per (line, period).
+
+    ``points`` are (line label, period, value); an empty label is the single combined line.
+    ``periods`` gives the time order of the x axis.
+    Several labels draw one coloured line each, with a legend.
+    """
     unit = indicator.unit or ""
-    return {
+    labels = {label for label, _, _ in points}
+    spec = {
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
         "description": f"{indicator.name}: values by period",
         "width": "container",
@@ -15,8 +21,8 @@ def sparkline_spec(indicator, points: list[tuple[str, Decimal]]) -> dict:
         "background": None,
         "data": {
             "values": [
-                {"period": period, "value": round(float(value), indicator.decimals)}
-                for period, value in points
+                {"line": label, "period": period, "value": round(float(value), indicator.decimals)}
+                for label, period, value in points
             ]
         },
         "mark": {"type": "line", "point": True, "tooltip": True, "color": "#1f5f8b"},
@@ -24,9 +30,10 @@ def sparkline_spec(indicator, points: list[tuple[str, Decimal]]) -> dict:
             "x": {
                 "field": "period",
                 "type": "ordinal",
-                "sort": None,
+                # Sorting period codes as text would misplace SY/FY codes: give the time order.
+                "sort": periods,
                 "title": None,
-                "axis": {"labelAngle": 0, "labelOverlap": "greedy"},
+                "axis": {"labelAngle": 0, "labelOverlap": "parity", "labelSeparation": 4},
             },
             "y": {
                 "field": "value",
@@ -38,3 +45,12 @@ def sparkline_spec(indicator, points: list[tuple[str, Decimal]]) -> dict:
         },
         "config": {"view": {"stroke": None}, "axis": {"labelFontSize": 10}},
     }
+    if len(labels) > 1:
+        del spec["mark"]["color"]
+        spec["encoding"]["color"] = {
+            "field": "line",
+            "type": "nominal",
+            "title": None,
+            "legend": {"orient": "bottom", "direction": "vertical", "labelLimit": 240},
+        }
+    return spec

@@ -1,7 +1,9 @@
 """The data behind the report card: one card per indicator, from approved data.
 
-Everything is read in a fixed number of queries whatever the number of indicators, partners
-and values (the page's query count is asserted in the tests).
+An indicator's card shows one line combining all partners by the indicator's aggregation rule;
+an indicator that is not aggregated (rule ``none``, e.g. a percentage published without its
+base) shows one line per reporting partner instead. Everything is read in a fixed number of
+queries whatever the number of indicators, partners and values (asserted in the tests).
 """
 
 from collections import defaultdict
@@ -17,11 +19,12 @@ from commonground.measurement.periods import PeriodError, parse_period_for
 
 
 @dataclass
-class Card:
-    indicator: Indicator
+class Line:
+    """One series of a card: all partners combined (``label`` empty), or one partner."""
+
+    label: str
     series: list[tuple[str, Aggregate]]
     suppressed: set[str] = field(default_factory=set)
-    target: tuple[str, Decimal] | None = None
 
     @property
     def points(self) -> list[tuple[str, Aggregate]]:
@@ -33,11 +36,43 @@ class Card:
         points = self.points
         return points[-1] if points else None
 
+
+@dataclass
+class Card:
+    indicator: Indicator
+    lines: list[Line]
+    periods: list[str]  # every period with data, oldest first
+    target: tuple[str, Decimal] | None = None
+
+    @property
+    def combined(self) -> bool:
+        return self.indicator.aggregation != Indicator.Aggregation.NONE
+
+    @property
+    def latest(self) -> tuple[str, Aggregate] | None:
+        """The latest combined figure (for indicators that combine partners)."""
+        return self.lines[0].latest if self.combined and self.lines else None
+
+    @property
+    def suppressed_count(self) -> int:
+        return sum(len(line.suppressed) for line in self.lines)
+
+    @property
+    def shown_periods(self) -> list[str]:
+        shown = {p for line in self.lines for p, _ in line.points}
+        return [p for p in self.periods if p in shown]
+
     @property
     def chart(self) -> dict | None:
-        if len(self.points) < 2:
+        periods = self.shown_periods
+        if len(periods) < 2:
             return None
-        return sparkline_spec(self.indicator, [(p, a.value) for p, a in self.points])
+        points = [
+            (line.label, period, aggregate.value)
+            for line in self.lines
+            for period, aggregate in line.points
+        ]
+        return sparkline_spec(self.indicator, points, periods)
 
 
 def _approved_rows(indicators):
@@ -76,6 +111,31 @@ def _period_order(initiative, codes):
     return order
 
 
+def _lines(indicator, rows, order, partner_names) -> list[Line]:
+    def series(rows, rule):
+        return list(
+            aggregate_series(
+                rows,
+                rule=rule,
+                scale_factor=indicator.scale_factor,
+                cumulative=indicator.cumulative,
+                period_order=order,
+            ).items()
+        )
+
+    if indicator.aggregation != Indicator.Aggregation.NONE:
+        return [Line(label="", series=series(rows, indicator.aggregation))]
+    # Not aggregated: each partner's own figure (a rate from its own parts).
+    own_rule = "ratio_of_sums" if indicator.value_type == Indicator.ValueType.RATE else "sum"
+    by_partner = defaultdict(list)
+    for row in rows:
+        by_partner[row.partnership_id].append(row)
+    lines = [
+        Line(label=partner_names[pk], series=series(r, own_rule)) for pk, r in by_partner.items()
+    ]
+    return sorted(lines, key=lambda line: line.label)
+
+
 def build_cards(initiative, *, public: bool) -> list[Card]:
     """Cards for the initiative's indicators; for the public, only published ones, suppressed."""
     indicators = Indicator.objects.filter(initiative=initiative).prefetch_related("targets")
@@ -84,20 +144,20 @@ def build_cards(initiative, *, public: bool) -> list[Card]:
     indicators = list(indicators)
     rows = _approved_rows(indicators)
     order = _period_order(initiative, {r.period for rs in rows.values() for r in rs})
+    partner_names = {
+        p.pk: p.organization.name for p in initiative.partnerships.select_related("organization")
+    }
     cards = []
     for indicator in indicators:
         indicator_rows = [r for r in rows.get(indicator.pk, []) if r.period in order]
-        series = aggregate_series(
-            indicator_rows,
-            rule=indicator.aggregation,
-            scale_factor=indicator.scale_factor,
-            cumulative=indicator.cumulative,
-            period_order=order,
-        )
-        card = Card(indicator=indicator, series=list(series.items()))
+        periods = sorted({r.period for r in indicator_rows}, key=order.__getitem__)
+        card = Card(indicator, _lines(indicator, indicator_rows, order, partner_names), periods)
         if public:
             k = initiative.suppression_threshold
-            card.suppressed = {p for p, a in card.series if is_small(a, indicator.value_type, k)}
+            for line in card.lines:
+                line.suppressed = {
+                    p for p, a in line.series if is_small(a, indicator.value_type, k)
+                }
         totals = [t for t in indicator.targets.all() if t.cell == TOTAL]
         if totals:
             target = max(totals, key=lambda t: t.period)
