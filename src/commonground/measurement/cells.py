@@ -14,7 +14,9 @@ class CellError(ValueError):
 
 def cell_key(pairs: dict[str, str]) -> str:
     """The canonical key of a cell given as {dimension code: value code}; blanks are dropped."""
-    clean = {d.strip(): v.strip() for d, v in pairs.items() if v is not None and str(v).strip()}
+    clean = {
+        d.strip(): str(v).strip() for d, v in pairs.items() if v is not None and str(v).strip()
+    }
     for dim, value in clean.items():
         if not dim or any(ch in dim + value for ch in "=;"):
             raise CellError(f"'{dim}={value}' cannot be part of a cell ('=' and ';' are reserved).")
@@ -27,7 +29,7 @@ def parse_cell_key(key: str) -> dict[str, str]:
     pairs = {}
     for part in key.split(";"):
         dim, sep, value = part.partition("=")
-        if not sep or not dim or not value or dim in pairs:
+        if not sep or not dim or not value or "=" in value or dim in pairs:
             raise CellError(f"'{key}' is not a cell key.")
         pairs[dim] = value
     return pairs

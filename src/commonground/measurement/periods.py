@@ -6,9 +6,10 @@ A period is named by a code: ``2024`` (calendar year), ``2024Q1``, ``2024-03`` (
 An indicator accepts only the periods of its frequency.
 """
 
+import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -26,12 +27,13 @@ class PeriodError(ValueError):
     """A period code that is malformed, impossible, or of the wrong frequency."""
 
 
+# ASCII digits only: "٢٠٢٤" must not be a second code for the period 2024.
 _PATTERNS = [
-    (Frequency.ANNUAL, re.compile(r"^(\d{4})$")),
-    (Frequency.QUARTERLY, re.compile(r"^(\d{4})Q([1-4])$")),
-    (Frequency.MONTHLY, re.compile(r"^(\d{4})-(\d{2})$")),
-    (Frequency.SCHOOL_YEAR, re.compile(r"^SY(\d{4})-(\d{2})$")),
-    (Frequency.FISCAL_YEAR, re.compile(r"^FY(\d{4})$")),
+    (Frequency.ANNUAL, re.compile(r"^(\d{4})$", re.ASCII)),
+    (Frequency.QUARTERLY, re.compile(r"^(\d{4})Q([1-4])$", re.ASCII)),
+    (Frequency.MONTHLY, re.compile(r"^(\d{4})-(\d{2})$", re.ASCII)),
+    (Frequency.SCHOOL_YEAR, re.compile(r"^SY(\d{4})-(\d{2})$", re.ASCII)),
+    (Frequency.FISCAL_YEAR, re.compile(r"^FY(\d{4})$", re.ASCII)),
 ]
 
 
@@ -55,8 +57,14 @@ def _add_months(year: int, month: int, months: int) -> tuple[int, int]:
 
 
 def _span(year: int, month: int, months: int) -> tuple[date, date]:
-    end_year, end_month = _add_months(year, month, months)
-    return date(year, month, 1), date(end_year, end_month, 1) - timedelta(days=1)
+    end_year, end_month = _add_months(year, month, months - 1)
+    try:
+        last_day = calendar.monthrange(end_year, end_month)[1]
+        return date(year, month, 1), date(end_year, end_month, last_day)
+    except ValueError:  # before year 1 or after year 9999
+        raise PeriodError(
+            f"The period starting in {year:04d}-{month:02d} is out of range."
+        ) from None
 
 
 def parse_period(code: str, *, school_year_start_month: int = 7, fiscal_year_start_month: int = 7):
@@ -106,4 +114,4 @@ def parse_period_for(initiative, code: str, frequency: str | None = None) -> Per
 
 
 def school_year_code(start_year: int) -> str:
-    return f"SY{start_year}-{(start_year + 1) % 100:02d}"
+    return f"SY{start_year:04d}-{(start_year + 1) % 100:02d}"
