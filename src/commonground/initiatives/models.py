@@ -175,8 +175,7 @@ class Membership(models.Model):
                 fields=["user", "initiative"], name="one_membership_per_person"
             ),
             models.CheckConstraint(
-                condition=~Q(role__in=sorted(PARTNER_ROLES))
-                | Q(partnership__isnull=False),
+                condition=~Q(role__in=sorted(PARTNER_ROLES)) | Q(partnership__isnull=False),
                 name="partner_roles_name_a_partnership",
             ),
         ]
