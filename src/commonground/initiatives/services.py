@@ -15,7 +15,13 @@ from django.utils.translation import gettext as _
 
 from commonground.core import audit
 from commonground.core.errors import DomainError
-from commonground.initiatives.models import Initiative, Invitation, Membership, Partnership
+from commonground.initiatives.models import (
+    Initiative,
+    Invitation,
+    Membership,
+    Organization,
+    Partnership,
+)
 from commonground.initiatives.roles import PARTNER_ROLES, Role
 
 User = get_user_model()
@@ -218,12 +224,14 @@ def update_partner_profile(*, actor, partnership: Partnership, changes: dict) ->
     unknown = set(changes) - set(PARTNER_PROFILE_FIELDS)
     if unknown:
         raise DomainError(f"Unknown fields: {', '.join(sorted(unknown))}", code="unknown_field")
-    organization = partnership.organization
+    # Read afresh: a bound ModelForm has already written the new values into the caller's copy.
+    organization = Organization.objects.select_for_update().get(pk=partnership.organization_id)
     before = audit.snapshot(organization, PARTNER_PROFILE_FIELDS)
     for field, value in changes.items():
         setattr(organization, field, value)
     organization.full_clean()
     organization.save()
+    partnership.organization = organization
     audit.record(
         actor=actor,
         action="partner.updated",

@@ -5,7 +5,7 @@ command, bulk approval — goes through these functions, so it is enforced every
 """
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils import timezone
@@ -26,7 +26,9 @@ TRANSITIONS = {
     (Status.SUBMITTED, "return"): Status.RETURNED,
 }
 EDITABLE = {Status.DRAFT, Status.RETURNED}
+DONE = {"submit": "submitted", "approve": "approved", "return": "returned"}
 VALUE_FIELDS = ["value", "numerator", "denominator", "censor", "text", "comment"]
+NUMBER_FIELDS = ["value", "numerator", "denominator"]
 
 
 class InvalidValue(DomainError):
@@ -82,7 +84,25 @@ def open_submission(*, actor, partnership, period: str) -> Submission:
     return submission
 
 
-def _check_entry(submission: Submission, entry: Entry, assigned: set[int]) -> str:
+def _as_stored(name: str, number: Decimal | None) -> Decimal | None:
+    """The number as its column keeps it, so that an unchanged value compares equal.
+
+    The database rounds to the column's decimal places (``47.7`` comes back as ``47.700000``);
+    a number with more digits than the column holds is refused here rather than by the database.
+    """
+    if number is None:
+        return None
+    field = DataValue._meta.get_field(name)
+    try:
+        return Decimal(number).quantize(
+            Decimal(1).scaleb(-field.decimal_places), context=Context(prec=field.max_digits)
+        )
+    except InvalidOperation:
+        raise InvalidValue(f"{number:f} is too large.", code="out_of_range") from None
+
+
+def _check_entry(submission: Submission, entry: Entry, assigned: set[int]) -> tuple[str, dict]:
+    """The entry's cell key and its numbers as stored; ``InvalidValue`` in the SPEC's order."""
     indicator = entry.indicator
     initiative = submission.partnership.initiative
     if indicator.pk not in assigned:
@@ -96,6 +116,7 @@ def _check_entry(submission: Submission, entry: Entry, assigned: set[int]) -> st
         check_cell(key, _allowed_cells(indicator))
     except (PeriodError, CellError) as error:
         raise InvalidValue(str(error), code="inconsistent") from None
+    numbers = {name: _as_stored(name, getattr(entry, name)) for name in NUMBER_FIELDS}
     if indicator.value_type == Indicator.ValueType.RATE:
         if entry.numerator is None or entry.denominator is None:
             if not entry.censor:
@@ -115,7 +136,7 @@ def _check_entry(submission: Submission, entry: Entry, assigned: set[int]) -> st
             raise InvalidValue("Write the narrative.", code="value_missing")
     elif entry.value is None:
         raise InvalidValue(f"{indicator.code}: the value is missing.", code="value_missing")
-    return key
+    return key, numbers
 
 
 def _allowed_cells(indicator: Indicator) -> dict[str, set[str]]:
@@ -139,11 +160,9 @@ def save_values(*, actor, submission: Submission, entries: list[Entry]) -> list[
     )
     saved = []
     for entry in entries:
-        key = _check_entry(submission, entry, assigned)
+        key, numbers = _check_entry(submission, entry, assigned)
         fields = {
-            "value": entry.value,
-            "numerator": entry.numerator,
-            "denominator": entry.denominator,
+            **numbers,
             "censor": entry.censor,
             "text": entry.text,
             "comment": entry.comment,
@@ -186,7 +205,7 @@ def _transition(*, actor, submission: Submission, action: str, comment: str = ""
     target = TRANSITIONS.get((submission.status, action))
     if target is None:
         raise InvalidTransition(
-            f"A {submission.get_status_display().lower()} report cannot be {action}ed.",
+            f"A {submission.get_status_display().lower()} report cannot be {DONE[action]}.",
         )
     before = {"status": submission.status}
     submission.status = target
