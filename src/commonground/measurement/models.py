@@ -147,6 +147,13 @@ class Indicator(models.Model):
     max_value = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
     decimals = models.PositiveSmallIntegerField(default=1)
     is_published = models.BooleanField(default=False)
+    deadline_days = models.PositiveIntegerField(
+        default=30,
+        help_text=_(
+            "Days after a period ends by which its data is due, for partners who report it "
+            "through a working group (direct assignments set their own)."
+        ),
+    )
     sort_order = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -213,13 +220,19 @@ class ReportingAssignment(models.Model):
 
 
 class Submission(models.Model):
-    """One partnership's report for one period, moving draft → submitted → approved/returned."""
+    """One partnership's report for one period.
+
+    draft → submitted → approved, or submitted → returned → submitted; an approved report may
+    be reopened with a reason (a revision: ``reopened`` → submitted). The transitions live in
+    ``measurement.services.review``.
+    """
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
         APPROVED = "approved", _("Approved")
         RETURNED = "returned", _("Returned")
+        REOPENED = "reopened", _("Reopened for revision")
 
     partnership = models.ForeignKey(
         Partnership, on_delete=models.CASCADE, related_name="submissions"
@@ -235,15 +248,32 @@ class Submission(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     review_comment = models.TextField(blank=True)
+    revision = models.PositiveIntegerField(
+        default=0, help_text=_("How many times the approved report was reopened.")
+    )
+    reopened_at = models.DateTimeField(null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reopen_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-period"]
         constraints = [
             models.UniqueConstraint(fields=["partnership", "period"], name="submission_unique")
         ]
+        indexes = [models.Index(fields=["status", "submitted_at"])]
 
     def __str__(self) -> str:
         return f"{self.partnership} {self.period}"
+
+
+class ReviewState(models.TextChoices):
+    """A single value's review, so a data manager can approve or return values one by one."""
+
+    PENDING = "pending", _("Not reviewed")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned")
 
 
 class DataValue(models.Model):
@@ -269,7 +299,13 @@ class DataValue(models.Model):
     censor = models.CharField(max_length=1, choices=Censor.choices, blank=True, default="")
     text = models.TextField(blank=True, help_text=_("For narrative indicators."))
     comment = models.TextField(blank=True)
-    flags = models.JSONField(default=list, blank=True)
+    flags = models.JSONField(
+        default=list, blank=True, help_text=_("Validation warnings: [{code, message}].")
+    )
+    review_state = models.CharField(
+        max_length=10, choices=ReviewState.choices, default=ReviewState.PENDING
+    )
+    review_comment = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -281,7 +317,10 @@ class DataValue(models.Model):
                 condition=Q(censor__in=["", "<", ">"]), name="data_value_censor_valid"
             ),
         ]
-        indexes = [models.Index(fields=["indicator", "period"])]
+        indexes = [
+            models.Index(fields=["indicator", "period"]),
+            models.Index(fields=["indicator", "review_state"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.partnership.code} {self.period} [{self.cell}]"
@@ -289,3 +328,105 @@ class DataValue(models.Model):
     @property
     def is_censored(self) -> bool:
         return bool(self.censor)
+
+
+class ExternalCode(models.Model):
+    """How another system (DHIS2) names our indicators, partners and cells, for imports/exports.
+
+    ``kind`` says what ``code`` names: a DHIS2 data element ↦ an indicator code, an org unit ↦
+    a partner code, a category option combo ↦ a cell key (``race=black;sex=f``, ``""`` = total).
+    """
+
+    class Kind(models.TextChoices):
+        DATA_ELEMENT = "data_element", _("Data element → indicator")
+        ORG_UNIT = "org_unit", _("Organisation unit → partner")
+        CATEGORY_OPTION_COMBO = "category_option_combo", _("Category option combo → cell")
+
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="external_codes"
+    )
+    system = models.CharField(max_length=20, default="dhis2")
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    code = models.CharField(max_length=100)
+    target = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["system", "kind", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative", "system", "kind", "code"], name="external_code_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.system} {self.kind} {self.code} → {self.target}"
+
+
+class ImportJob(models.Model):
+    """One uploaded values file and what importing it did (or would do, for a dry run)."""
+
+    class Format(models.TextChoices):
+        CSV = "csv", _("Values file (CSV)")
+        XLSX = "xlsx", _("Values file (Excel)")
+        DHIS2_JSON = "dhis2_json", _("DHIS2 dataValueSet (JSON)")
+        DHIS2_CSV = "dhis2_csv", _("DHIS2 dataValueSet (CSV)")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Done")
+        REJECTED = "rejected", _("Rejected: nothing was imported")
+        FAILED = "failed", _("Failed")
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="imports")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    original_name = models.CharField(max_length=255)
+    stored_path = models.CharField(max_length=500, help_text=_("The uploaded file, under var/."))
+    size_bytes = models.BigIntegerField(default=0)
+    format = models.CharField(max_length=12, choices=Format.choices)
+    dry_run = models.BooleanField(default=True)
+    approve = models.BooleanField(
+        default=False, help_text=_("Approve the imported reports at once (data managers).")
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rows_total = models.PositiveIntegerField(null=True, blank=True)
+    rows_done = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(
+        default=dict, blank=True, help_text=_("created / updated / unchanged / rejected")
+    )
+    error_count = models.PositiveIntegerField(default=0)
+    error_report_path = models.CharField(max_length=500, blank=True)
+    message = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_status_display()})"
+
+
+class ReminderLog(models.Model):
+    """A reminder e-mail already sent, so the scheduled task never sends the same one twice."""
+
+    class Kind(models.TextChoices):
+        BEFORE = "before", _("Before the deadline")
+        OVERDUE = "overdue", _("After the deadline")
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="reminders")
+    period = models.CharField(max_length=12)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    sent_at = models.DateTimeField(auto_now_add=True)
+    recipients = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "period", "kind"], name="reminder_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partnership} {self.period} {self.kind}"
