@@ -1,102 +1,38 @@
 """The permission matrix: every page, every persona (CONVENTIONS habit 5).
 
-Each row names a page, how to reach it, and the personas that may use it. Every other signed-in
-persona must get 404 — the same answer as for a page that does not exist — and anonymous
-visitors of internal pages are sent to the login page. New pages join this table.
+The rows live in ``tests/permissions/pages_*.py``, one module per area. Every persona not
+allowed on a page must get 404 — the same answer as for a page that does not exist — and
+anonymous visitors of internal pages are sent to the login page.
 """
 
+import importlib
+import pkgutil
 import re
-from dataclasses import dataclass
 
 import pytest
 from django.urls import reverse
 
-from tests.conftest import ALL_PERSONAS, PERSONAS
+import tests.permissions
+from tests.conftest import ALL_PERSONAS
+from tests.permissions import Page
 
-ALPHA_MEMBERS = set(PERSONAS)
 CSRF_TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"')
-INTERNAL_RESULTS = {"lead", "data_manager", "facilitator", "steering", "funder", "viewer"}
 
 
-@dataclass(frozen=True)
-class Page:
-    name: str
-    args: tuple
-    allowed: frozenset
-    method: str = "get"
-    data: dict | None = None
-    ok: int = 200
-    public: bool = False  # anonymous visitors may see it
+def all_pages():
+    pages = []
+    for module in pkgutil.iter_modules(tests.permissions.__path__):
+        if module.name.startswith("pages_"):
+            pages += importlib.import_module(f"tests.permissions.{module.name}").PAGES
+    return pages
 
-    def url(self, world):
-        return reverse(self.name, args=[a(world) if callable(a) else a for a in self.args])
+
+PAGES = all_pages()
 
 
 def without_csrf(html: bytes) -> bytes:
     """Pages differ only by their per-response CSRF token mask."""
     return CSRF_TOKEN.sub(b"", html)
-
-
-def member_pk(world):
-    return world.alpha.memberships.get(user=world.users["viewer"]).pk
-
-
-def invitation_pk(world):
-    from commonground.initiatives import services
-
-    invitation = services.invite_person(
-        actor=world.users["lead"],
-        initiative=world.alpha,
-        email="new@example.org",
-        role="viewer",
-        base_url="http://testserver",
-    )
-    return invitation.pk
-
-
-PAGES = [
-    Page("home", (), frozenset(ALPHA_MEMBERS | {"outsider"}), ok=302),
-    Page("initiative_home", ("alpha",), frozenset(ALPHA_MEMBERS)),
-    Page("partner_list", ("alpha",), frozenset(ALPHA_MEMBERS)),
-    Page("partner_detail", ("alpha", "a"), frozenset(ALPHA_MEMBERS)),
-    Page("partner_edit", ("alpha", "a"), frozenset({"lead", "partner_lead_a"})),
-    Page("partner_edit", ("alpha", "b"), frozenset({"lead"})),
-    Page(
-        "partner_edit",
-        ("alpha", "a"),
-        frozenset({"lead", "partner_lead_a"}),
-        method="post",
-        data={"name": "Alpha Schools", "sector": "education", "annual_budget": "5"},
-        ok=302,
-    ),
-    Page("people", ("alpha",), frozenset(ALPHA_MEMBERS)),
-    Page(
-        "invite",
-        ("alpha",),
-        frozenset({"lead"}),
-        method="post",
-        data={"email": "someone@example.org", "role": "viewer"},
-        ok=302,
-    ),
-    Page(
-        "membership_change",
-        ("alpha", member_pk),
-        frozenset({"lead"}),
-        method="post",
-        data={"role": "funder", "is_active": "1"},
-        ok=302,
-    ),
-    Page(
-        "invitation_revoke",
-        ("alpha", invitation_pk),
-        frozenset({"lead"}),
-        method="post",
-        ok=302,
-    ),
-    Page("audit_log", ("alpha",), frozenset({"lead", "data_manager"})),
-    Page("report_card", ("alpha",), frozenset(INTERNAL_RESULTS)),
-    Page("public_report_card", ("alpha",), frozenset(ALL_PERSONAS), public=True),
-]
 
 
 def expected_status(page: Page, persona: str) -> int:
@@ -108,7 +44,7 @@ def expected_status(page: Page, persona: str) -> int:
 
 
 @pytest.mark.parametrize("persona", ALL_PERSONAS)
-@pytest.mark.parametrize("page", PAGES, ids=lambda p: f"{p.method}:{p.name}:{len(p.args)}")
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.id)
 def test_permission_matrix(world, page, persona):
     client = world.client(persona)
     url = page.url(world)

@@ -266,9 +266,17 @@ def test_an_unassigned_indicator_is_refused(m):
     assert str(error) == "a does not report unassigned."
 
 
+def test_a_reporter_may_not_write_into_another_partners_report(m):
+    """Permission is checked first (SPEC §3.1.5): before any question about the value."""
+    other = open_submission(actor=None, partnership=m.world.partners["b"], period="SY2024-25")
+    assert refused(m, Entry(m.count, {}, value=D(1)), submission=other).code == "permission_denied"
+
+
 def test_a_partner_may_not_report_what_another_is_assigned(m):
     other = open_submission(actor=None, partnership=m.world.partners["b"], period="SY2024-25")
-    assert refused(m, Entry(m.count, {}, value=D(1)), submission=other).code == "not_assigned"
+    with pytest.raises(InvalidValue) as caught:
+        save_values(actor=None, submission=other, entries=[Entry(m.count, {}, value=D(1))])
+    assert caught.value.code == "not_assigned"
 
 
 def test_a_period_of_another_frequency_is_inconsistent(m):
@@ -469,12 +477,14 @@ def test_every_status_and_action(m, status, action):
 
 
 def test_the_transition_table_holds_exactly_these_moves():
-    """Any change to the state machine must be deliberate (reopening comes with review work)."""
+    """Any change to the state machine must be deliberate."""
     assert TRANSITIONS == {
         (Status.DRAFT, "submit"): Status.SUBMITTED,
         (Status.RETURNED, "submit"): Status.SUBMITTED,
+        (Status.REOPENED, "submit"): Status.SUBMITTED,
         (Status.SUBMITTED, "approve"): Status.APPROVED,
         (Status.SUBMITTED, "return"): Status.RETURNED,
+        (Status.APPROVED, "reopen"): Status.REOPENED,
     }
 
 
@@ -483,11 +493,12 @@ def test_the_transition_table_holds_exactly_these_moves():
     [
         (Status.DRAFT, True),
         (Status.RETURNED, True),
+        (Status.REOPENED, True),
         (Status.SUBMITTED, False),
         (Status.APPROVED, False),
     ],
 )
-def test_only_drafts_and_returned_submissions_can_be_edited(m, status, editable):
+def test_only_drafts_returned_and_reopened_submissions_can_be_edited(m, status, editable):
     fill(m)
     set_status(m.submission, status)
     count = len(events())

@@ -34,13 +34,36 @@ class InitiativeAccess:
         return self.membership is not None and role_has(self.membership.role, perm)
 
     def can_edit_partner(self, partnership: Partnership) -> bool:
-        if self.has(Perm.EDIT_ANY_PARTNER):
+        return self._any_or_own(Perm.EDIT_ANY_PARTNER, Perm.EDIT_OWN_PARTNER, partnership)
+
+    def can_enter_data(self, partnership: Partnership) -> bool:
+        return self._any_or_own(Perm.ENTER_ANY_DATA, Perm.ENTER_OWN_DATA, partnership)
+
+    def can_see_partner_data(self, partnership: Partnership) -> bool:
+        return self._any_or_own(Perm.VIEW_ALL_PARTNER_DATA, Perm.VIEW_OWN_PARTNER_DATA, partnership)
+
+    def _any_or_own(self, any_perm: Perm, own_perm: Perm, partnership: Partnership) -> bool:
+        if partnership.initiative_id != self.initiative.pk:
+            return False
+        if self.has(any_perm):
             return True
-        return self.has(Perm.EDIT_OWN_PARTNER) and self.partnership == partnership
+        return self.has(own_perm) and self.partnership == partnership
 
     @cached_property
     def permissions(self) -> frozenset[str]:
         return frozenset(p.value for p in Perm if self.has(p))
+
+
+def access_for(user, initiative: Initiative) -> InitiativeAccess:
+    """The person's access to ``initiative`` (no membership: no permission), for services."""
+    membership = None
+    if user is not None and user.is_authenticated:
+        membership = (
+            Membership.objects.select_related("partnership")
+            .filter(user=user, initiative=initiative, is_active=True)
+            .first()
+        )
+    return InitiativeAccess(initiative=initiative, membership=membership)
 
 
 def get_access(user, slug: str) -> InitiativeAccess:

@@ -14,7 +14,7 @@ from commonground.insight.aggregation import Aggregate, ValueRow, aggregate_seri
 from commonground.insight.charts import sparkline_spec
 from commonground.insight.privacy import is_small
 from commonground.measurement.cells import TOTAL
-from commonground.measurement.models import DataValue, Indicator, Submission
+from commonground.measurement.models import DataValue, Indicator, ReviewState
 from commonground.measurement.periods import PeriodError, parse_period_for
 
 
@@ -80,7 +80,7 @@ def _approved_rows(indicators):
         DataValue.objects.filter(
             indicator__in=indicators,
             cell=TOTAL,
-            submission__status=Submission.Status.APPROVED,
+            review_state=ReviewState.APPROVED,
         )
         .values_list(
             "indicator_id",

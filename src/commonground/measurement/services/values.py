@@ -1,32 +1,26 @@
-"""State changes of shared measurement: saving values and moving submissions through review.
-
-The submission state machine (SPEC §3.1.6) lives in ``TRANSITIONS``; every path — page, import,
-command, bulk approval — goes through these functions, so it is enforced everywhere.
-"""
+"""Saving reported values into a partner's report for one period."""
 
 from dataclasses import dataclass
 from decimal import Context, Decimal, InvalidOperation
 
 from django.db import transaction
-from django.utils import timezone
 
 from commonground.core import audit
 from commonground.core.errors import DomainError, InvalidTransition
 from commonground.measurement.cells import CellError, cell_key, check_cell
-from commonground.measurement.models import DataValue, Indicator, ReportingAssignment, Submission
+from commonground.measurement.models import (
+    DataValue,
+    Indicator,
+    ReportingAssignment,
+    ReviewState,
+    Submission,
+)
 from commonground.measurement.periods import PeriodError, parse_period_for
+from commonground.measurement.services.authorization import authorize
 
 Status = Submission.Status
-
-# (from status, action) → to status.
-TRANSITIONS = {
-    (Status.DRAFT, "submit"): Status.SUBMITTED,
-    (Status.RETURNED, "submit"): Status.SUBMITTED,
-    (Status.SUBMITTED, "approve"): Status.APPROVED,
-    (Status.SUBMITTED, "return"): Status.RETURNED,
-}
-EDITABLE = {Status.DRAFT, Status.RETURNED}
-DONE = {"submit": "submitted", "approve": "approved", "return": "returned"}
+# Reports whose values may still change (a returned report only in its unapproved values).
+EDITABLE = {Status.DRAFT, Status.RETURNED, Status.REOPENED}
 VALUE_FIELDS = ["value", "numerator", "denominator", "censor", "text", "comment"]
 NUMBER_FIELDS = ["value", "numerator", "denominator"]
 
@@ -72,6 +66,7 @@ def parse_number(raw) -> tuple[Decimal | None, str]:
 
 def open_submission(*, actor, partnership, period: str) -> Submission:
     """The partnership's submission for ``period``, created as a draft if needed."""
+    authorize(actor, partnership.initiative, lambda a: a.can_enter_data(partnership))
     submission, created = Submission.objects.get_or_create(partnership=partnership, period=period)
     if created:
         audit.record(
@@ -145,8 +140,14 @@ def _allowed_cells(indicator: Indicator) -> dict[str, set[str]]:
 
 @transaction.atomic
 def save_values(*, actor, submission: Submission, entries: list[Entry]) -> list[DataValue]:
-    """Create or update values of an editable submission; all or nothing, each audited."""
+    """Create or update values of an editable submission; all or nothing, each audited.
+
+    A value the data manager already approved stays locked; a returned value that is changed
+    goes back to review.
+    """
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    partnership = submission.partnership
+    authorize(actor, partnership.initiative, lambda a: a.can_enter_data(partnership))
     if submission.status not in EDITABLE:
         raise InvalidTransition(
             f"The {submission.period} report is {submission.get_status_display().lower()}: "
@@ -173,6 +174,11 @@ def save_values(*, actor, submission: Submission, entries: list[Entry]) -> list[
             period=submission.period,
             cell=key,
         ).first()
+        if existing and existing.review_state == ReviewState.APPROVED:
+            raise InvalidTransition(
+                f"{entry.indicator.code} [{key or 'total'}] is approved: it cannot be changed.",
+                code="value_locked",
+            )
         before = audit.snapshot(existing, VALUE_FIELDS) if existing else None
         value = existing or DataValue(
             submission=submission,
@@ -187,6 +193,7 @@ def save_values(*, actor, submission: Submission, entries: list[Entry]) -> list[
         if before == after:
             saved.append(value)
             continue
+        value.review_state = ReviewState.PENDING
         value.save()
         audit.record(
             actor=actor,
@@ -198,49 +205,3 @@ def save_values(*, actor, submission: Submission, entries: list[Entry]) -> list[
         )
         saved.append(value)
     return saved
-
-
-def _transition(*, actor, submission: Submission, action: str, comment: str = "") -> Submission:
-    submission = Submission.objects.select_for_update().get(pk=submission.pk)
-    target = TRANSITIONS.get((submission.status, action))
-    if target is None:
-        raise InvalidTransition(
-            f"A {submission.get_status_display().lower()} report cannot be {DONE[action]}.",
-        )
-    before = {"status": submission.status}
-    submission.status = target
-    now = timezone.now()
-    if action == "submit":
-        submission.submitted_at, submission.submitted_by = now, actor
-    else:
-        submission.reviewed_at, submission.reviewed_by = now, actor
-        submission.review_comment = comment
-    submission.save()
-    audit.record(
-        actor=actor,
-        action=f"submission.{target}",
-        obj=submission,
-        initiative=submission.partnership.initiative,
-        before=before,
-        after={"status": target, "comment": comment},
-    )
-    return submission
-
-
-@transaction.atomic
-def submit_submission(*, actor, submission: Submission) -> Submission:
-    if not submission.values.exists():
-        raise InvalidTransition("There are no values to submit.", code="empty_submission")
-    return _transition(actor=actor, submission=submission, action="submit")
-
-
-@transaction.atomic
-def approve_submission(*, actor, submission: Submission, comment: str = "") -> Submission:
-    return _transition(actor=actor, submission=submission, action="approve", comment=comment)
-
-
-@transaction.atomic
-def return_submission(*, actor, submission: Submission, comment: str) -> Submission:
-    if not comment.strip():
-        raise DomainError("Say what needs to change.", code="comment_required")
-    return _transition(actor=actor, submission=submission, action="return", comment=comment)
