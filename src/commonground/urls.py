@@ -2,6 +2,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("commonground.initiatives.urls")),
+    path("", include("commonground.measurement.urls")),
     path("", include("commonground.insight.urls")),
     path("", include("commonground.core.urls")),
 ]

@@ -1,0 +1,3 @@
+"""URLs of the completeness pages (filled in by the shared-measurement work)."""
+
+urlpatterns = []

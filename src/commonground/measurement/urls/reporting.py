@@ -1,0 +1,3 @@
+"""URLs of the reporting pages (filled in by the shared-measurement work)."""
+
+urlpatterns = []
