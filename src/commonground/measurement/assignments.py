@@ -29,13 +29,14 @@ def assignments_for(initiative, partnerships=None) -> dict[tuple[int, int], Assi
     shared = Indicator.shared_by_groups.through.objects.filter(
         indicator__initiative=initiative
     ).values_list("indicator_id", "indicator__deadline_days", "workinggroup__partnerships")
+    wanted = None
     if partnerships is not None:
-        ids = [getattr(p, "pk", p) for p in partnerships]
-        direct = direct.filter(partnership_id__in=ids)
-        shared = shared.filter(workinggroup__partnerships__in=ids)
+        wanted = {getattr(p, "pk", p) for p in partnerships}
+        direct = direct.filter(partnership_id__in=wanted)
     found = {}
     for indicator_id, deadline, partnership_id in shared:
-        if partnership_id is not None:
+        # Filtering the group's members in SQL would join them twice; a group is small.
+        if partnership_id is not None and (wanted is None or partnership_id in wanted):
             found[(partnership_id, indicator_id)] = Assignment(
                 indicator_id, partnership_id, deadline, through_group=True
             )
