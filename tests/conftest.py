@@ -45,9 +45,8 @@ class World:
 
 
 def make_user(username: str, **extra):
-    return get_user_model().objects.create_user(
-        username=username, email=f"{username}@example.org", password=PASSWORD, **extra
-    )
+    extra.setdefault("email", f"{username}@example.org")
+    return get_user_model().objects.create_user(username=username, password=PASSWORD, **extra)
 
 
 @pytest.fixture(autouse=True)

@@ -82,6 +82,11 @@ def invite_person(
             _("%(email)s is already a member of this initiative.") % {"email": email},
             code="already_member",
         )
+    # A new invitation replaces any open one to the same address: one valid link at a time.
+    for previous in Invitation.objects.filter(
+        initiative=initiative, email=email, accepted_at=None, revoked_at=None
+    ):
+        revoke_invitation(actor=actor, invitation=previous)
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         initiative=initiative,

@@ -227,7 +227,10 @@ def accept_invitation(request, token):
     invitation = services.find_open_invitation(token)
     if invitation is None:
         return render(request, "initiatives/invitation_invalid.html", status=404)
-    existing = User.objects.filter(email__iexact=invitation.email).first()
+    # An account may carry the address as its e-mail or as its username.
+    existing = User.objects.filter(
+        Q(email__iexact=invitation.email) | Q(username__iexact=invitation.email)
+    ).first()
     if request.user.is_authenticated:
         if request.user.email.lower() != invitation.email:
             return render(
@@ -237,7 +240,10 @@ def accept_invitation(request, token):
                 status=403,
             )
         if request.method == "POST":
-            services.accept_invitation(invitation=invitation, user=request.user)
+            try:
+                services.accept_invitation(invitation=invitation, user=request.user)
+            except DomainError:  # closed between opening the page and accepting it
+                return render(request, "initiatives/invitation_invalid.html", status=404)
             return redirect("initiative_home", slug=invitation.initiative.slug)
         return render(request, "initiatives/invitation_accept.html", {"invitation": invitation})
     if existing is not None:
@@ -254,6 +260,8 @@ def accept_invitation(request, token):
             )
         except ValidationError as error:
             form.add_error("password1", error)
+        except DomainError:
+            return render(request, "initiatives/invitation_invalid.html", status=404)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect("initiative_home", slug=invitation.initiative.slug)
