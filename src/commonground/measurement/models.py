@@ -147,6 +147,21 @@ class Indicator(models.Model):
     max_value = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
     decimals = models.PositiveSmallIntegerField(default=1)
     is_published = models.BooleanField(default=False)
+    story = models.TextField(
+        blank=True,
+        help_text=_(
+            "The story behind the data, written by the backbone for the report card "
+            "(Markdown: paragraphs, emphasis, lists, links)."
+        ),
+    )
+    equity_reference = models.SlugField(
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "The group others are compared with in equity gaps (a dimension value code); "
+            "empty: the best-off group."
+        ),
+    )
     deadline_days = models.PositiveIntegerField(
         default=30,
         help_text=_(
