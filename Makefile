@@ -2,6 +2,7 @@
 .PHONY: demo test lint lock vendor clean
 
 demo:
+	scripts/system-deps --runtime
 	scripts/bootstrap
 	.venv/bin/commonground demo --serve
 
