@@ -102,6 +102,15 @@ def m(world):
         aggregation="none",
         frequency="school_year",
     )
+    # Not a count: a count must be a whole number, and these tests need decimals.
+    mean = Indicator.objects.create(
+        initiative=alpha,
+        code="mean_days",
+        name="Mean days attended",
+        value_type="mean",
+        aggregation="none",
+        frequency="school_year",
+    )
     unassigned = Indicator.objects.create(
         initiative=alpha,
         code="unassigned",
@@ -119,7 +128,7 @@ def m(world):
         frequency="annual",
     )
     partner = world.partners["a"]
-    for indicator in (grad, count, story, annual):
+    for indicator in (grad, count, story, annual, mean):
         ReportingAssignment.objects.create(indicator=indicator, partnership=partner)
     submission = open_submission(
         actor=world.users["reporter_a"], partnership=partner, period="SY2024-25"
@@ -133,6 +142,7 @@ def m(world):
         world=world,
         grad=grad,
         count=count,
+        mean=mean,
         story=story,
         unassigned=unassigned,
         annual=annual,
@@ -225,7 +235,7 @@ def test_save_values_updates_in_place_with_before_and_after(m):
 def test_saving_the_same_values_again_writes_no_event(m):
     entries = [
         Entry(m.grad, {"sex": "m"}, numerator=D(465), denominator=D(536)),
-        Entry(m.count, {}, value=D("47.7")),
+        Entry(m.mean, {}, value=D("47.7")),
         Entry(m.story, {}, text="Attendance rose after the bus route changed."),
     ]
     save(m, *entries)
@@ -234,7 +244,7 @@ def test_saving_the_same_values_again_writes_no_event(m):
     save(m, *reversed(entries))
     assert len(events("value.saved")) == 3
     # Equal numbers written differently are the same value.
-    save(m, Entry(m.count, {}, value=D("47.70")))
+    save(m, Entry(m.mean, {}, value=D("47.70")))
     assert len(events("value.saved")) == 3
 
 
@@ -263,7 +273,7 @@ def test_an_unassigned_indicator_is_refused(m):
     error = refused(m, Entry(m.unassigned, {}, value=D(1)))
     assert error.code == "not_assigned"
     assert isinstance(error, InvalidValue)
-    assert str(error) == "a does not report unassigned."
+    assert str(error) == "Nobody reports this is not one of the indicators Alpha Schools reports."
 
 
 def test_a_reporter_may_not_write_into_another_partners_report(m):
@@ -279,25 +289,23 @@ def test_a_partner_may_not_report_what_another_is_assigned(m):
     assert caught.value.code == "not_assigned"
 
 
-def test_a_period_of_another_frequency_is_inconsistent(m):
+def test_a_period_of_another_frequency_is_refused(m):
     wrong = open_submission(actor=m.reporter, partnership=m.partner, period="2024")
     error = refused(m, Entry(m.count, {}, value=D(1)), submission=wrong)
-    assert error.code == "inconsistent"
+    assert error.code == "period_frequency"
     assert "school year" in str(error)
     # ... and the calendar-year indicator fits the calendar-year submission.
     save(m, Entry(m.annual, {}, value=D(1)), submission=wrong)
 
 
-def test_unknown_dimension_or_value_is_inconsistent(m):
+def test_unknown_dimension_or_value_is_a_bad_cell(m):
     assert refused(m, Entry(m.grad, {"race": "black"}, numerator=1, denominator=2)).code == (
-        "inconsistent"
+        "bad_cell"
     )
-    assert refused(m, Entry(m.grad, {"sex": "x"}, numerator=1, denominator=2)).code == (
-        "inconsistent"
-    )
+    assert refused(m, Entry(m.grad, {"sex": "x"}, numerator=1, denominator=2)).code == ("bad_cell")
     # The count has no dimensions at all.
-    assert refused(m, Entry(m.count, {"sex": "f"}, value=D(1))).code == "inconsistent"
-    assert refused(m, Entry(m.count, {"se=x": "f"}, value=D(1))).code == "inconsistent"
+    assert refused(m, Entry(m.count, {"sex": "f"}, value=D(1))).code == "bad_cell"
+    assert refused(m, Entry(m.count, {"se=x": "f"}, value=D(1))).code == "bad_cell"
 
 
 @pytest.mark.parametrize(
@@ -324,7 +332,7 @@ def test_a_count_without_a_value_and_an_empty_narrative_are_refused(m):
 def test_consistency_is_checked_before_the_value(m):
     """SPEC §3.1.5: permission → consistency → value type and range → cross-value rules."""
     assert refused(m, Entry(m.unassigned, {"nope": "x"})).code == "not_assigned"
-    assert refused(m, Entry(m.grad, {"nope": "x"}, numerator=D(5))).code == "inconsistent"
+    assert refused(m, Entry(m.grad, {"nope": "x"}, numerator=D(5))).code == "bad_cell"
 
 
 def test_a_list_whose_third_entry_is_bad_saves_nothing(m):
@@ -346,7 +354,10 @@ def test_too_large_a_number_is_refused_not_a_crash(m):
     """The column holds 20 digits, 6 after the point: 14 before it."""
     error = refused(m, Entry(m.count, {}, value=D("1e14")))
     assert error.code == "out_of_range"
-    assert str(error) == "100000000000000 is too large."
+    assert str(error) == (
+        "Children served: 100000000000000 is too large to store (at most 14 digits before the "
+        "decimal point)."
+    )
     assert refused(m, Entry(m.grad, {}, numerator=D(1), denominator=D("1e20"))).code == (
         "out_of_range"
     )
@@ -356,10 +367,10 @@ def test_too_large_a_number_is_refused_not_a_crash(m):
 
 
 def test_more_decimals_than_stored_are_rounded_once_and_then_unchanged(m):
-    save(m, Entry(m.count, {}, value=D("47.12345678")))
+    save(m, Entry(m.mean, {}, value=D("47.12345678")))
     assert DataValue.objects.get().value == D("47.123457")
-    save(m, Entry(m.count, {}, value=D("47.12345678")))
-    save(m, Entry(m.count, {}, value=D("47.123457")))
+    save(m, Entry(m.mean, {}, value=D("47.12345678")))
+    save(m, Entry(m.mean, {}, value=D("47.123457")))
     assert len(events("value.saved")) == 1
 
 

@@ -12,7 +12,8 @@ from commonground.measurement.models import Indicator, ReportingAssignment
 from commonground.measurement.periods import Period
 
 
-@dataclass(frozen=True)
+# slots: an initiative of 1,000 partners × 50 indicators builds 50,000 of these.
+@dataclass(frozen=True, slots=True)
 class Assignment:
     indicator_id: int
     partnership_id: int

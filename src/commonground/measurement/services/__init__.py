@@ -16,6 +16,7 @@ from commonground.measurement.services.values import (
     open_submission,
     parse_number,
     save_values,
+    validate_entries,
 )
 
 __all__ = [
@@ -32,4 +33,5 @@ __all__ = [
     "return_submission",
     "save_values",
     "submit_submission",
+    "validate_entries",
 ]

@@ -1,48 +1,43 @@
-"""Saving reported values into a partner's report for one period."""
+"""Saving reported values into a partner's report for one period.
 
-from dataclasses import dataclass
-from decimal import Context, Decimal, InvalidOperation
+Every value goes through the validation pipeline (``measurement.validation``, SPEC §3.1.5) before
+anything is written: errors refuse the whole save, warnings are kept on each value's ``flags``.
+"""
+
+from dataclasses import asdict
+from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 
 from commonground.core import audit
 from commonground.core.errors import DomainError, InvalidTransition
-from commonground.measurement.cells import CellError, cell_key, check_cell
-from commonground.measurement.models import (
-    DataValue,
-    Indicator,
-    ReportingAssignment,
-    ReviewState,
-    Submission,
-)
-from commonground.measurement.periods import PeriodError, parse_period_for
+from commonground.measurement import validation
+from commonground.measurement.models import DataValue, ReviewState, Submission
 from commonground.measurement.services.authorization import authorize
+from commonground.measurement.validation import Entry, Finding, Registry, Validator
+from commonground.measurement.validation.numbers import as_stored, to_decimal
+from commonground.measurement.validation.rules import NUMBER_FIELDS, canonical_cell
 
 Status = Submission.Status
 # Reports whose values may still change (a returned report only in its unapproved values).
 EDITABLE = {Status.DRAFT, Status.RETURNED, Status.REOPENED}
 VALUE_FIELDS = ["value", "numerator", "denominator", "censor", "text", "comment"]
-NUMBER_FIELDS = ["value", "numerator", "denominator"]
+
+__all__ = [
+    "EDITABLE",
+    "Entry",
+    "InvalidValue",
+    "open_submission",
+    "parse_number",
+    "save_values",
+    "validate_entries",
+]
 
 
 class InvalidValue(DomainError):
-    """A value that cannot be saved; ``code`` says why, ``details`` where."""
+    """A value that cannot be saved; ``code`` says why, ``details["findings"]`` everything."""
 
     code = "invalid_value"
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One value to save, as a person or a file gave it."""
-
-    indicator: Indicator
-    cell: dict
-    value: Decimal | None = None
-    numerator: Decimal | None = None
-    denominator: Decimal | None = None
-    censor: str = ""
-    text: str = ""
-    comment: str = ""
 
 
 def parse_number(raw) -> tuple[Decimal | None, str]:
@@ -79,73 +74,64 @@ def open_submission(*, actor, partnership, period: str) -> Submission:
     return submission
 
 
-def _as_stored(name: str, number: Decimal | None) -> Decimal | None:
-    """The number as its column keeps it, so that an unchanged value compares equal.
+def _stored_values(submission: Submission) -> dict[tuple[int, str], DataValue]:
+    """The report's values by (indicator id, cell key), in one query."""
+    values = DataValue.objects.filter(
+        partnership_id=submission.partnership_id, period=submission.period
+    )
+    return {(v.indicator_id, v.cell): v for v in values}
 
-    The database rounds to the column's decimal places (``47.7`` comes back as ``47.700000``);
-    a number with more digits than the column holds is refused here rather than by the database.
+
+def _validate(submission: Submission, entries: list, stored: dict):
+    """The whole pipeline over ``entries``, with the report's stored values as context.
+
+    One registry per call: a few queries, cheap next to the saves it guards.
     """
-    if number is None:
-        return None
-    field = DataValue._meta.get_field(name)
-    try:
-        return Decimal(number).quantize(
-            Decimal(1).scaleb(-field.decimal_places), context=Context(prec=field.max_digits)
-        )
-    except InvalidOperation:
-        raise InvalidValue(f"{number:f} is too large.", code="out_of_range") from None
+    registry = Registry.load(submission.partnership.initiative, [submission.partnership_id])
+    validator = Validator(registry, today=validation.today())
+    findings = validator.check_submission(submission, entries, context=list(stored.values()))
+    return findings, validator
 
 
-def _check_entry(submission: Submission, entry: Entry, assigned: set[int]) -> tuple[str, dict]:
-    """The entry's cell key and its numbers as stored; ``InvalidValue`` in the SPEC's order."""
-    indicator = entry.indicator
-    initiative = submission.partnership.initiative
-    if indicator.pk not in assigned:
-        raise InvalidValue(
-            f"{submission.partnership.code} does not report {indicator.code}.",
-            code="not_assigned",
-        )
-    try:
-        parse_period_for(initiative, submission.period, indicator.frequency)
-        key = cell_key(entry.cell)
-        check_cell(key, _allowed_cells(indicator))
-    except (PeriodError, CellError) as error:
-        raise InvalidValue(str(error), code="inconsistent") from None
-    numbers = {name: _as_stored(name, getattr(entry, name)) for name in NUMBER_FIELDS}
-    if indicator.value_type == Indicator.ValueType.RATE:
-        if entry.numerator is None or entry.denominator is None:
-            if not entry.censor:
-                raise InvalidValue(
-                    f"{indicator.code} is a rate: give a numerator and a denominator.",
-                    code="rate_parts_missing",
-                )
-        elif entry.denominator <= 0:
-            raise InvalidValue("The denominator must be more than zero.", code="bad_denominator")
-        elif not entry.censor and entry.numerator > entry.denominator:
-            raise InvalidValue(
-                "The numerator cannot be larger than the denominator.",
-                code="numerator_above_denominator",
-            )
-    elif indicator.value_type == Indicator.ValueType.NARRATIVE:
-        if not entry.text.strip():
-            raise InvalidValue("Write the narrative.", code="value_missing")
-    elif entry.value is None:
-        raise InvalidValue(f"{indicator.code}: the value is missing.", code="value_missing")
-    return key, numbers
+def validate_entries(*, actor, submission: Submission, entries: list[Entry]) -> list[Finding]:
+    """What saving ``entries`` would find — errors and warnings — without writing anything.
+
+    For the data-entry grid's inline validation: the same checks as ``save_values`` (a locked
+    report is a ``submission_locked`` finding here, not an exception).
+    """
+    submission = Submission.objects.select_related("partnership__initiative").get(pk=submission.pk)
+    partnership = submission.partnership
+    authorize(actor, partnership.initiative, lambda a: a.can_enter_data(partnership))
+    return _validate(submission, list(entries), _stored_values(submission))[0]
 
 
-def _allowed_cells(indicator: Indicator) -> dict[str, set[str]]:
-    return {dim.code: {v.code for v in dim.values.all()} for dim in indicator.dimensions.all()}
+def _flags_by_entry(findings: list[Finding], count: int) -> list[list[dict]]:
+    """Each entry's warnings, as its value's ``flags`` keep them.
+
+    Warnings about the whole report (``late``) are not copied onto every value: timeliness is
+    the report's, and the completeness page reads it from the dates.
+    """
+    flags = [[] for _ in range(count)]
+    for finding in findings:
+        if finding.index is not None and not finding.is_error:
+            flags[finding.index].append({"code": finding.code, "message": finding.message})
+    return flags
 
 
 @transaction.atomic
 def save_values(*, actor, submission: Submission, entries: list[Entry]) -> list[DataValue]:
     """Create or update values of an editable submission; all or nothing, each audited.
 
-    A value the data manager already approved stays locked; a returned value that is changed
-    goes back to review.
+    The entries are validated first, together with the values the report already holds: any
+    error raises ``InvalidValue`` with the first error's code and message and every finding in
+    ``details["findings"]``; warnings are stored in each value's ``flags``. A value the data
+    manager already approved stays locked; a changed value goes back to review.
     """
-    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    submission = (
+        Submission.objects.select_for_update()
+        .select_related("partnership__initiative")
+        .get(pk=submission.pk)
+    )
     partnership = submission.partnership
     authorize(actor, partnership.initiative, lambda a: a.can_enter_data(partnership))
     if submission.status not in EDITABLE:
@@ -154,54 +140,63 @@ def save_values(*, actor, submission: Submission, entries: list[Entry]) -> list[
             "it cannot be changed now.",
             code="submission_locked",
         )
-    assigned = set(
-        ReportingAssignment.objects.filter(partnership=submission.partnership).values_list(
-            "indicator_id", flat=True
+    entries = list(entries)
+    stored = _stored_values(submission)
+    findings, validator = _validate(submission, entries, stored)
+    errors = [f for f in findings if f.is_error]
+    if errors:
+        raise InvalidValue(
+            errors[0].message,
+            code=errors[0].code,
+            details={"findings": [asdict(f) for f in findings]},
         )
+    return [
+        _save_one(actor, submission, entry, validator.indicator(entry.indicator), flags, stored)
+        for entry, flags in zip(entries, _flags_by_entry(findings, len(entries)), strict=True)
+    ]
+
+
+def _save_one(actor, submission, entry, indicator, flags: list[dict], stored: dict) -> DataValue:
+    """Write one validated entry of ``indicator`` (create or update) and its audit event."""
+    key, _pairs = canonical_cell(entry.cell)
+    existing = stored.get((indicator.pk, key))
+    if existing and existing.review_state == ReviewState.APPROVED:
+        raise InvalidTransition(
+            f"{indicator.name} [{key or 'total'}] is approved: it cannot be changed.",
+            code="value_locked",
+        )
+    before = audit.snapshot(existing, VALUE_FIELDS) if existing else None
+    value = existing or DataValue(
+        submission=submission,
+        indicator=indicator,
+        partnership=submission.partnership,
+        period=submission.period,
+        cell=key,
     )
-    saved = []
-    for entry in entries:
-        key, numbers = _check_entry(submission, entry, assigned)
-        fields = {
-            **numbers,
-            "censor": entry.censor,
-            "text": entry.text,
-            "comment": entry.comment,
-        }
-        existing = DataValue.objects.filter(
-            indicator=entry.indicator,
-            partnership=submission.partnership,
-            period=submission.period,
-            cell=key,
-        ).first()
-        if existing and existing.review_state == ReviewState.APPROVED:
-            raise InvalidTransition(
-                f"{entry.indicator.code} [{key or 'total'}] is approved: it cannot be changed.",
-                code="value_locked",
-            )
-        before = audit.snapshot(existing, VALUE_FIELDS) if existing else None
-        value = existing or DataValue(
-            submission=submission,
-            indicator=entry.indicator,
-            partnership=submission.partnership,
-            period=submission.period,
-            cell=key,
-        )
-        for name, field_value in fields.items():
-            setattr(value, name, field_value)
-        after = audit.snapshot(value, VALUE_FIELDS)
-        if before == after:
-            saved.append(value)
-            continue
-        value.review_state = ReviewState.PENDING
-        value.save()
-        audit.record(
-            actor=actor,
-            action="value.saved",
-            obj=value,
-            initiative=submission.partnership.initiative,
-            before=before,
-            after=after,
-        )
-        saved.append(value)
-    return saved
+    for name in NUMBER_FIELDS:
+        setattr(value, name, as_stored(name, to_decimal(getattr(entry, name))))
+    value.censor = entry.censor or ""
+    # Only a narrative's text is checked; a stray None elsewhere must not reach a NOT NULL column.
+    value.text = entry.text if isinstance(entry.text, str) else ""
+    value.comment = "" if entry.comment is None else str(entry.comment)
+    after = audit.snapshot(value, VALUE_FIELDS)
+    if before == after:
+        if value.flags != flags:
+            # The same value judged again (its partner's history changed): refresh the
+            # warnings, which are derived, without an audit event or a new review.
+            value.flags = flags
+            value.save(update_fields=["flags"])
+        return value
+    value.flags = flags
+    value.review_state = ReviewState.PENDING
+    value.save()
+    stored[(indicator.pk, key)] = value
+    audit.record(
+        actor=actor,
+        action="value.saved",
+        obj=value,
+        initiative=submission.partnership.initiative,
+        before=before,
+        after={**after, "flags": flags},
+    )
+    return value

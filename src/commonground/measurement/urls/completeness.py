@@ -1,3 +1,9 @@
-"""URLs of the completeness pages (filled in by the shared-measurement work)."""
+"""URLs of the completeness and timeliness page."""
 
-urlpatterns = []
+from django.urls import path
+
+from commonground.measurement.views import completeness as views
+
+urlpatterns = [
+    path("i/<slug:slug>/completeness/", views.CompletenessView.as_view(), name="completeness"),
+]

@@ -1,0 +1,1 @@
+"""Forms of shared measurement, one module per area of work."""

@@ -1,0 +1,7 @@
+"""Completeness and timeliness."""
+
+from tests.permissions import INTERNAL_RESULTS, Page
+
+PAGES = [
+    Page("completeness", ("alpha",), INTERNAL_RESULTS),
+]
