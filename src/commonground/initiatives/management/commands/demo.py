@@ -2,9 +2,16 @@
 
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from commonground.core.errors import DomainError
 from commonground.demo.stepping_stones import SourceDataError
+
+
+def _unapplied_migrations() -> bool:
+    executor = MigrationExecutor(connection)
+    return bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))
 
 
 class Command(BaseCommand):
@@ -22,8 +29,9 @@ class Command(BaseCommand):
         # Imported here: the builder needs the app registry, which is ready only now.
         from commonground.demo.build import build_demo
 
-        self.stdout.write("Preparing the database…")
-        call_command("migrate", interactive=False, verbosity=0)
+        if _unapplied_migrations():
+            self.stdout.write("Preparing the database…")
+            call_command("migrate", interactive=False, verbosity=0)
         try:
             result = build_demo(stdout=self.stdout)
         except (DomainError, SourceDataError) as error:
