@@ -1,5 +1,5 @@
 # Every target calls a script in scripts/; read those for the details.
-.PHONY: demo test lint lock vendor clean
+.PHONY: demo test bench lint lock vendor clean
 
 demo:
 	scripts/system-deps --runtime
@@ -10,6 +10,13 @@ test:
 	scripts/system-deps
 	scripts/bootstrap --test
 	scripts/test
+
+# Import and report-card speed against the raw database, on SQLite and PostgreSQL.
+# BENCH_ROWS (import, default 1,000,000) and BENCH_VALUES (report card) run it smaller.
+bench:
+	scripts/system-deps
+	scripts/bootstrap --test
+	scripts/with-postgres env BENCH_ROWS=$${BENCH_ROWS:-1000000} .venv/bin/commonground bench --backend both
 
 lint:
 	scripts/bootstrap --test

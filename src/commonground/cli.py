@@ -11,10 +11,16 @@ USAGE = """usage: commonground COMMAND [options]
 
 Commands:
   serve               serve the web application (gunicorn)
-  worker              run background tasks (imports, e-mails)
+  worker              run background tasks (imports, e-mails, reminders)
   demo                build the demo initiative from the real data; --serve to serve it
   load-framework      create or update an initiative from a framework YAML file
   export-framework    write an initiative's registry as a framework YAML file
+  import              import a values file (CSV, XLSX) or DHIS2 dataValueSet (JSON, CSV)
+  export              export approved data as CSV, XLSX or DHIS2 JSON
+  send-reminders      e-mail partners whose reports are due soon or overdue (run daily)
+  reportcard          the report card as JSON, HTML or PDF
+  verify-rollups      recompute the rollups from raw values and report any drift
+  bench               measure import and report-card speed against the raw database
   migrate             create or update the database tables
 
 Run "commonground COMMAND --help" for a command's options.

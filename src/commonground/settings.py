@@ -173,6 +173,9 @@ if PRODUCTION:
 # (pages use the request's own address).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# Uploaded values files larger than this are refused before they are read.
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_MB", "200")) * 1024 * 1024
+
 # Invitations to join an initiative stay valid this many days.
 INVITATION_VALID_DAYS = int(os.environ.get("INVITATION_VALID_DAYS", "14"))
 

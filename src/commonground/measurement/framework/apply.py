@@ -22,6 +22,7 @@ from commonground.measurement.framework.specs import FrameworkSpec, IndicatorSpe
 from commonground.measurement.models import (
     Dimension,
     DimensionValue,
+    ExternalCode,
     Indicator,
     ReportingAssignment,
     SeriesBreak,
@@ -37,6 +38,7 @@ KINDS = (
     "working_group",
     "indicator",
     "assignment",
+    "external_code",
 )
 
 
@@ -74,6 +76,19 @@ def apply_framework(spec: FrameworkSpec, *, actor) -> tuple[Initiative, dict[str
                 "partnership": partnerships[assignment.partner.code],
             },
             assignment.fields,
+        )
+    for code in spec.external_codes:  # found by system, kind and code; only the target changes
+        fields = code.fields
+        writer.upsert(
+            "external_code",
+            ExternalCode,
+            {
+                "initiative": initiative,
+                "system": fields["system"],
+                "kind": fields["kind"],
+                "code": fields["code"],
+            },
+            {"target": fields["target"]},
         )
     return initiative, writer.finish()
 

@@ -15,10 +15,17 @@ from commonground.initiatives.models import Initiative, Partnership
 from commonground.measurement.cells import parse_cell_key
 from commonground.measurement.framework import schema
 from commonground.measurement.framework.schema import plain_number
-from commonground.measurement.models import Indicator, ReportingAssignment
+from commonground.measurement.models import ExternalCode, Indicator, ReportingAssignment
 
 HEADER = "# Commonground framework file: see docs/framework-file.md\n"
-SPACED_SECTIONS = {"dimensions", "partners", "working_groups", "indicators", "assignments"}
+SPACED_SECTIONS = {
+    "dimensions",
+    "partners",
+    "working_groups",
+    "indicators",
+    "assignments",
+    "external_codes",
+}
 
 
 def export_framework(initiative: Initiative) -> str:
@@ -36,6 +43,7 @@ def export_framework(initiative: Initiative) -> str:
         "working_groups": [_group(g) for g in initiative.working_groups.order_by("code")],
         "indicators": [_indicator(i, index) for index, i in enumerate(_indicators(initiative))],
         "assignments": _assignments(initiative),
+        "external_codes": _external_codes(initiative),
     }
     document.update({key: items for key, items in sections.items() if items})
     text = yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
@@ -159,6 +167,18 @@ def _assignments(initiative) -> list:
         data = {"indicator": assignment.indicator.code, "partner": assignment.partnership.code}
         data.update(_plain(schema.ASSIGNMENT, assignment))
         result.append(_Flow(data))
+    return result
+
+
+def _external_codes(initiative) -> list:
+    result = []
+    for code in ExternalCode.objects.filter(initiative=initiative).order_by(
+        "system", "kind", "code"
+    ):
+        target = code.target
+        if code.kind == ExternalCode.Kind.CATEGORY_OPTION_COMBO:
+            target = _Flow(parse_cell_key(target))
+        result.append(_Flow(system=code.system, kind=code.kind, code=code.code, target=target))
     return result
 
 

@@ -15,6 +15,7 @@ from commonground.initiatives.models import Initiative, Organization, Partnershi
 from commonground.measurement.models import (
     Dimension,
     DimensionValue,
+    ExternalCode,
     Indicator,
     ReportingAssignment,
 )
@@ -69,6 +70,7 @@ TOP_LEVEL = [
     "working_groups",
     "indicators",
     "assignments",
+    "external_codes",
 ]
 
 INITIATIVE = [
@@ -149,6 +151,9 @@ INDICATOR = [
     Field("max_value", Indicator, "decimal"),
     Field("decimals", Indicator, "int", minimum=0, maximum=6),
     Field("published", Indicator, "bool", attr="is_published"),
+    Field("deadline_days", Indicator, "int", minimum=0, maximum=3660),
+    Field("story", Indicator),
+    Field("equity_reference", Indicator, "slug"),
     special("sort_order"),  # defaults to the indicator's position in the list
 ]
 
@@ -161,6 +166,16 @@ ASSIGNMENT = [
     special("partner"),
     Field("deadline_days", ReportingAssignment, "int", minimum=0),
 ]
+
+
+# How another system names our indicators, partners and cells (``framework/external_codes``).
+EXTERNAL_CODE = [
+    special("system"),
+    Field("kind", ExternalCode, "choice", required=True),
+    special("code"),
+    special("target"),
+]
+EXTERNAL_SYSTEMS = ["dhis2"]
 
 
 def keys(table: list[Field]) -> list[str]:

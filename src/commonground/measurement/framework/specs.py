@@ -70,6 +70,11 @@ class AssignmentSpec(Entry):
 
 
 @dataclass
+class ExternalCodeSpec(Entry):
+    """``fields``: system, kind, code and target (an indicator or partner code, or a cell key)."""
+
+
+@dataclass
 class FrameworkSpec:
     initiative: Entry
     dimensions: list[DimensionSpec]
@@ -77,3 +82,4 @@ class FrameworkSpec:
     working_groups: list[WorkingGroupSpec]
     indicators: list[IndicatorSpec]
     assignments: list[AssignmentSpec]
+    external_codes: list[ExternalCodeSpec] = field(default_factory=list)

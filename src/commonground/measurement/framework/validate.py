@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 from yaml.nodes import Node, SequenceNode
 
-from commonground.measurement.framework import schema
+from commonground.measurement.framework import external_codes, schema
 from commonground.measurement.framework.indicators import read_indicator_details
 from commonground.measurement.framework.reader import (
     INVALID,
@@ -54,9 +54,17 @@ def read_framework(root: Node, reader: Reader) -> FrameworkSpec:
     groups = file.each(top.get("working_groups"), "working_groups", file.working_group)
     indicators = file.each(top.get("indicators"), "indicators", file.indicator)
     file.indicator_codes = {spec.code for spec in indicators}
+    file.indicator_types = {spec.code: spec.fields["value_type"] for spec in indicators}
     assignments = file.each(top.get("assignments"), "assignments", file.assignment, key=_pair)
+    codes = file.each(
+        top.get("external_codes"),
+        "external_codes",
+        lambda node, path, index: external_codes.read_external_code(file, node, path, index),
+        key=external_codes.entry_key,
+    )
+    external_codes.check_targets(reader, codes)
     file.check_late_references(groups, indicators)
-    return FrameworkSpec(initiative, dimensions, partners, groups, indicators, assignments)
+    return FrameworkSpec(initiative, dimensions, partners, groups, indicators, assignments, codes)
 
 
 def _pair(entry: AssignmentSpec):
@@ -76,6 +84,7 @@ class _FileReader:
         self.partner_names: dict[str, int] = {}  # organization name → line
         self.group_codes: set[str] = set()
         self.indicator_codes: set[str] = set()
+        self.indicator_types: dict[str, str] = {}  # indicator code → value type
 
     # Helpers ----------------------------------------------------------------------------------
 
