@@ -364,3 +364,145 @@ def test_cumulative_changes_nothing_when_everyone_reports_every_period(partners,
 
 def test_every_aggregation_an_indicator_can_choose_is_a_known_rule():
     assert set(Indicator.Aggregation.values) == KNOWN_RULES == set(RULES)
+
+
+# --- cells, working groups' rows, geography ---------------------------------------------------
+
+from commonground.insight.aggregation import aggregate_cells, derive_parent_cells  # noqa: E402
+
+
+def crow(partner, cell, value=None, *, period="2024", num=None, den=None, censored=False):
+    return ValueRow(partner, period, dec(value), dec(num), dec(den), censored, cell)
+
+
+def cells(rows, rule="sum", *, cumulative=False, parents=None, scale=ONE):
+    codes = sorted({r.period for r in rows})
+    return aggregate_cells(
+        rows,
+        rule=rule,
+        scale_factor=scale,
+        cumulative=cumulative,
+        period_order={code: index for index, code in enumerate(codes)},
+        parents=parents,
+    )
+
+
+def test_every_cell_is_aggregated_over_partners_on_its_own():
+    rows = [
+        crow(1, "", num=945, den=1056),
+        crow(1, "race=black", num=100, den=130),
+        crow(2, "", num=242, den=316),
+        crow(2, "race=black", num=40, den=60),
+        crow(2, "race=white", num=150, den=200),
+    ]
+    result = cells(rows, "ratio_of_sums", scale=HUNDRED)
+    assert set(result) == {("2024", ""), ("2024", "race=black"), ("2024", "race=white")}
+    black = result[("2024", "race=black")]
+    assert (black.numerator, black.denominator, black.reporters) == (D(140), D(190), 2)
+    assert black.value == D(140) / D(190) * HUNDRED
+    assert result[("2024", "race=white")].reporters == 1
+    assert result[("2024", "")].value == D(1187) / D(1372) * HUNDRED
+
+
+def test_a_censored_cell_is_left_out_and_counted_in_that_cell_only():
+    rows = [crow(1, "race=asian", 5, censored=True), crow(2, "race=asian", 12), crow(1, "", 40)]
+    result = cells(rows)
+    assert result[("2024", "race=asian")] == Aggregate(D(12), 1, 1)
+    assert result[("2024", "")] == Aggregate(D(40), 1, 0)
+
+
+def test_cumulative_cells_carry_each_reporters_latest_figure_per_cell():
+    rows = [
+        crow(1, "", 10, period="2022"),
+        crow(1, "sex=f", 6, period="2022"),
+        crow(2, "sex=f", 3, period="2022"),
+        crow(1, "", 15, period="2023"),  # partner 1 reports only its total in 2023
+        crow(2, "sex=f", 5, period="2024"),
+    ]
+    result = cells(rows, cumulative=True)
+    assert result[("2023", "")].value == D(15)
+    assert result[("2023", "sex=f")] == Aggregate(D(9), 2, 0)  # 6 carried + 3 carried
+    assert result[("2024", "sex=f")] == Aggregate(D(11), 2, 0)  # 6 carried + 5 new
+    assert result[("2024", "")] == Aggregate(D(15), 1, 0)
+    # Not cumulative: only what was reported at each period.
+    plain = cells(rows)
+    assert plain[("2024", "sex=f")] == Aggregate(D(5), 1, 0)
+    assert ("2024", "") not in plain
+
+
+# Geography: Virginia ⊃ {Albemarle, Charlottesville}; Albemarle ⊃ {Crozet, Scottsville}.
+PLACES = {"place": {"albemarle": "va", "cville": "va", "crozet": "albemarle", "scott": "albemarle"}}
+
+
+def test_a_parent_place_aggregates_its_children_recursively_when_nobody_reported_it():
+    rows = [
+        crow(1, "place=crozet", num=30, den=40),
+        crow(1, "place=scott", num=20, den=40),
+        crow(2, "place=cville", num=50, den=100),
+        crow(2, "place=crozet", num=10, den=20),
+    ]
+    result = cells(rows, "ratio_of_sums", parents=PLACES, scale=HUNDRED)
+    albemarle = result[("2024", "place=albemarle")]
+    # Partner 1: 50 of 80; partner 2: 10 of 20 → 60 of 100, two reporters.
+    assert (albemarle.numerator, albemarle.denominator, albemarle.reporters) == (
+        D(60),
+        D(100),
+        2,
+    )
+    virginia = result[("2024", "place=va")]
+    # Partner 1: Albemarle 50/80; partner 2: Charlottesville 50/100 + Albemarle 10/20.
+    assert (virginia.numerator, virginia.denominator, virginia.reporters) == (D(110), D(200), 2)
+    assert virginia.value == D(55)
+
+
+def test_a_parent_place_reported_directly_is_taken_as_reported():
+    rows = [
+        crow(1, "place=albemarle", 100),  # partner 1 reports the county itself...
+        crow(1, "place=crozet", 30),  # ...and one of its towns (not all of them)
+        crow(2, "place=crozet", 7),
+        crow(2, "place=scott", 8),
+    ]
+    result = cells(rows, parents=PLACES)
+    # 100 as reported by partner 1, 7 + 8 built for partner 2; partner 1's Crozet not added.
+    assert result[("2024", "place=albemarle")] == Aggregate(D(115), 2, 0)
+    assert result[("2024", "place=va")] == Aggregate(D(115), 2, 0)
+    assert result[("2024", "place=crozet")] == Aggregate(D(37), 2, 0)
+
+
+def test_a_censored_child_place_makes_that_reporters_parent_censored():
+    rows = [
+        crow(1, "place=crozet", 30),
+        crow(1, "place=scott", 5, censored=True),
+        crow(2, "place=scott", 12),
+    ]
+    result = cells(rows, parents=PLACES)
+    assert result[("2024", "place=albemarle")] == Aggregate(D(12), 1, 1)
+
+
+def test_geography_with_another_dimension_keeps_the_other_pairs():
+    rows = [
+        crow(1, "place=crozet;sex=f", 3),
+        crow(1, "place=scott;sex=f", 4),
+        crow(1, "place=scott;sex=m", 9),
+    ]
+    result = cells(rows, parents=PLACES)
+    assert result[("2024", "place=albemarle;sex=f")].value == D(7)
+    assert result[("2024", "place=albemarle;sex=m")].value == D(9)
+    assert result[("2024", "place=va;sex=f")].value == D(7)
+
+
+def test_derived_parents_follow_the_rule():
+    children = {
+        "place=crozet": crow(1, "place=crozet", 30, den=10),
+        "place=scott": crow(1, "place=scott", 10, den=30),
+    }
+    for rule, expected in [("max", D(30)), ("min", D(10)), ("sum", D(40))]:
+        assert derive_parent_cells(children, PLACES, rule)["place=albemarle"].value == expected
+    weighted = derive_parent_cells(children, PLACES, "weighted_mean")["place=albemarle"]
+    assert (weighted.value, weighted.denominator) == (D(15), D(40))  # (300 + 300) / 40
+
+
+def test_a_cycle_in_the_hierarchy_does_not_hang():
+    cyclic = {"place": {"a": "b", "b": "a"}}
+    result = derive_parent_cells({"place=a": crow(1, "place=a", 1)}, cyclic, "sum")
+    assert result["place=a"].value == D(1)

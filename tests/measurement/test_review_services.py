@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from commonground.core.errors import DomainError, InvalidTransition, PermissionDenied
 from commonground.core.models import AuditEvent
-from commonground.insight.reportcard import build_cards
+from commonground.insight.document import build_report_card
 from commonground.measurement import services
 from commonground.measurement.models import DataValue, ReviewState, Submission
 from tests.conftest import ALL_PERSONAS
@@ -495,8 +495,10 @@ def test_approve_values_form_without_a_selection(r):
 
 
 def latest_rate(r):
-    [card] = [c for c in build_cards(r.world.alpha, public=False) if c.indicator == r.grad]
-    return card.latest[1].value if card.latest else None
+    card = build_report_card(r.world.alpha, public=False)
+    [report] = [i for i in card.indicators if i.indicator == r.grad]
+    latest = report.latest
+    return round(latest.value, 6) if latest and latest.value is not None else None
 
 
 def test_reopened_values_leave_the_report_card_until_approved_again(r):

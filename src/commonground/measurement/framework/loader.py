@@ -16,6 +16,7 @@ from pathlib import Path
 from django.db import transaction
 
 from commonground.initiatives.models import Initiative
+from commonground.insight.rollups import refresh_indicators
 from commonground.measurement.framework.apply import KINDS, apply_framework
 from commonground.measurement.framework.conflicts import find_conflicts
 from commonground.measurement.framework.errors import FrameworkError
@@ -82,7 +83,12 @@ def load_framework_text(text: str, *, source: str = "framework.yaml", actor=None
         if conflicts:
             raise FrameworkError.from_problems(source, conflicts)
         initiative, counts = apply_framework(spec, actor=actor)
-    return LoadResult(initiative, counts)
+        result = LoadResult(initiative, counts)
+        if result.changed:
+            # Rules, places and group members decide the aggregates: recompute them with the
+            # change, in the same transaction.
+            refresh_indicators(initiative.indicators.values_list("pk", flat=True))
+    return result
 
 
 def load_framework_file(path, *, actor=None) -> LoadResult:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from commonground.core import audit
 from commonground.core.errors import DomainError, InvalidTransition
 from commonground.core.permissions import Perm
+from commonground.insight.rollups import refresh_for_submission, refresh_for_values
 from commonground.measurement.models import DataValue, ReviewState, Submission
 from commonground.measurement.services.authorization import authorize
 from commonground.measurement.services.notify import notify_partner
@@ -112,6 +113,7 @@ def approve_submission(*, actor, submission: Submission, comment: str = "") -> S
     # One statement for the values (a report can hold thousands); the report's event above
     # records the approval, and each value's history stays in its own save events.
     pending.update(review_state=ReviewState.APPROVED, review_comment="", updated_at=timezone.now())
+    refresh_for_submission(submission)  # rollups change in the same transaction as the data
     notify_partner(submission, "approved", comment)
     return submission
 
@@ -154,6 +156,7 @@ def approve_values(*, actor, submission: Submission, value_ids: list[int]) -> Su
     values = _values_of(submission, value_ids)
     to_approve = [v for v in values if v.review_state != ReviewState.APPROVED]
     _set_values_state(actor, submission, to_approve, ReviewState.APPROVED)
+    refresh_for_values(to_approve)
     if not submission.values.exclude(review_state=ReviewState.APPROVED).exists():
         submission = _transition(actor=actor, submission=submission, action="approve")
         notify_partner(submission, "approved", "")
@@ -169,6 +172,7 @@ def reopen_submission(*, actor, submission: Submission, reason: str) -> Submissi
     authorize(actor, submission.partnership.initiative, _may_review)
     submission = _transition(actor=actor, submission=submission, action="reopen", comment=reason)
     submission.values.update(review_state=ReviewState.PENDING, updated_at=timezone.now())
+    refresh_for_submission(submission)
     notify_partner(submission, "reopened", reason)
     return submission
 
