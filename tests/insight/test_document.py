@@ -614,3 +614,28 @@ def test_virginia_context_graduation_is_improving_too(settings):
     assert len(points) >= 15
     trend = series_trend(points, "higher_better")
     assert trend.classification == TrendClass.IMPROVING
+
+
+def test_a_public_group_card_never_reveals_the_non_members_by_subtraction(world):
+    """All partners' card minus the group's card is the non-members' figure: it must not be
+    a count below k (here partner b alone, 5 people), so the group card withholds that year."""
+    actor = world.users["data_manager"]
+    served = make_indicator(world.alpha, "served")
+    report(actor, world.partners["a"], "2023", {served: {"": {"value": D(500)}}})
+    report(actor, world.partners["b"], "2023", {served: {"": {"value": D(40)}}})
+    report(actor, world.partners["a"], "2024", {served: {"": {"value": D(510)}}})
+    report(actor, world.partners["b"], "2024", {served: {"": {"value": D(5)}}})
+    group = WorkingGroup.objects.create(initiative=world.alpha, code="early", name="Early")
+    group.partnerships.add(world.partners["a"])
+    served.owner_group = group
+    served.save()
+    refresh_indicators([served.pk])
+
+    everyone = build_report_card(world.alpha, public=True).indicators[0].total.points
+    assert [(p.period, p.value) for p in everyone] == [("2023", D(540)), ("2024", D(515))]
+    card = build_report_card(world.alpha, public=True, working_group=group)
+    points = {p.period: p for p in card.indicators[0].total.points}
+    assert points["2023"].value == D(500)  # 540 - 500 = 40 non-members: fine to show
+    assert points["2024"].suppressed and points["2024"].value is None  # 515 - 510 = 5 < k
+    internal = build_report_card(world.alpha, public=False, working_group=group)
+    assert internal.indicators[0].total.points[-1].value == D(510)  # internal cards show all

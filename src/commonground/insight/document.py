@@ -427,6 +427,38 @@ def _suppress_period(indicator, points: dict[str, Point], k: int, parents: tuple
     return _suppressed_keys(entries, indicator.aggregation in ADDITIVE, groups, k)
 
 
+def _complement_is_small(indicator, period, table: dict[str, Point], everyone, k: int) -> bool:
+    """Whether the all-partners figures minus this group's give a count below k for any cell.
+
+    Subtracting a public working-group card from the public all-partners card yields the
+    non-members' figures; when any of them is small, the group card withholds the whole period
+    (conservative: the group's own complementary suppression cannot protect a difference taken
+    across two cards).
+    """
+    rate = indicator.value_type == ValueType.RATE
+    if indicator.value_type not in (ValueType.COUNT, ValueType.RATE):
+        return False
+    for key, point in table.items():
+        whole = everyone.get((period, key))
+        if whole is None:
+            continue
+        if rate:
+            if None in (point.numerator, point.denominator, whole.numerator, whole.denominator):
+                continue
+            numerator = whole.numerator - point.numerator
+            denominator = whole.denominator - point.denominator
+            # The same test as privacy.is_small, for non-members when there are any.
+            if denominator > 0 and min(numerator, denominator - numerator, denominator) < k:
+                return True
+        elif (
+            point.value is not None
+            and whole.value is not None
+            and 0 < whole.value - point.value < k
+        ):
+            return True
+    return False
+
+
 def _as_exact_as_they_are(groups, cells) -> list[suppression.Group]:
     """Groups whose members happen to add up exactly to their total become equations.
 
@@ -679,6 +711,9 @@ def _report(indicator, figures, context) -> IndicatorReport:
         table = tables[code]
         if public and aggregated:
             hidden = _suppress_period(indicator, table, k, context["parents"])
+            everyone = context.get("everyone")
+            if everyone and _complement_is_small(indicator, code, table, everyone, k):
+                hidden = frozenset(table)
             withheld_count += sum(1 for key in hidden if key in table)
             table = {key: _withheld(p) if key in hidden else p for key, p in table.items()}
         tables[code] = table
@@ -798,6 +833,9 @@ def build_report_card(initiative, *, public: bool, working_group=None) -> Report
             for v in d.values.all()
         },
         "partner_names": {},
+        # A public group card beside the public all-partners card: their difference is the
+        # non-members' figure, which must not be small either (see _complement_is_small).
+        "everyone": _rollups(indicators, None)[0] if public and working_group else {},
     }
     if context["partner_rows"]:
         context["partner_names"] = {
@@ -806,7 +844,10 @@ def build_report_card(initiative, *, public: bool, working_group=None) -> Report
                 "organization"
             )
         }
-    reports = [_report(i, figures.get(i.pk, {}), context) for i in indicators]
+    reports = [
+        _report(i, figures.get(i.pk, {}), {**context, "everyone": context["everyone"].get(i.pk)})
+        for i in indicators
+    ]
     gaps = [g for r in reports if r.equity for g in r.equity.gaps]
     return ReportCard(
         initiative=initiative,
