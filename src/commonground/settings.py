@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "commonground.initiatives",
     "commonground.measurement",
     "commonground.insight",
+    "commonground.action",
+    "commonground.convening",
 ]
 
 MIDDLEWARE = [

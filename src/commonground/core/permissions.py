@@ -26,9 +26,33 @@ class Perm(StrEnum):
     RUN_IMPORTS = "run_imports"
     EXPORT_DATA = "export_data"
     VIEW_COMPLETENESS = "view_completeness"
+    # Common agenda and action plan (SPEC §3.3). Partners' own activities, commitments and
+    # signatures go through EDIT_OWN_PARTNER / EDIT_ANY_PARTNER (``can_edit_partner``).
+    MANAGE_AGENDA = "manage_agenda"
+    MANAGE_WORKING_GROUPS = "manage_working_groups"
+    MANAGE_IMPROVEMENT = "manage_improvement"
+    RECORD_OWN_GRANTS = "record_own_grants"
+    MANAGE_FUNDING = "manage_funding"
+    # Continuous communication (SPEC §3.4). Voting is for a decision's eligible voters only.
+    RUN_MEETINGS = "run_meetings"
+    POST_DISCUSSIONS = "post_discussions"
+    ANNOUNCE = "announce"
+    PUBLISH_STORIES = "publish_stories"
+    VIEW_ENGAGEMENT = "view_engagement"
 
 
 _EVERYONE = {Perm.VIEW_INITIATIVE}
+# Members who take part (everyone but the read-only viewer) may write in discussions.
+_PARTICIPANT = _EVERYONE | {Perm.POST_DISCUSSIONS}
+# Running the rhythm of meetings, decisions and action items, and telling the initiative.
+_CONVENING = {
+    Perm.RUN_MEETINGS,
+    Perm.ANNOUNCE,
+    Perm.PUBLISH_STORIES,
+    Perm.VIEW_ENGAGEMENT,
+    Perm.MANAGE_WORKING_GROUPS,
+    Perm.MANAGE_IMPROVEMENT,
+}
 # Internal results: aggregated data, including indicators not yet published, and who reported.
 _INTERNAL = _EVERYONE | {Perm.VIEW_RESULTS, Perm.VIEW_COMPLETENESS}
 # The data manager's work (SPEC §1): indicators, review and approval, imports, exports.
@@ -44,18 +68,38 @@ _DATA_WORK = {
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.BACKBONE_LEAD: frozenset(Perm),
     Role.DATA_MANAGER: frozenset(
-        _INTERNAL | _DATA_WORK | {Perm.VIEW_AUDIT_LOG, Perm.VIEW_MEMBER_CONTACTS}
+        _INTERNAL
+        | _PARTICIPANT
+        | _DATA_WORK
+        | {
+            Perm.VIEW_AUDIT_LOG,
+            Perm.VIEW_MEMBER_CONTACTS,
+            Perm.PUBLISH_STORIES,
+            Perm.MANAGE_IMPROVEMENT,
+        }
     ),
-    Role.FACILITATOR: frozenset(_INTERNAL | {Perm.VIEW_MEMBER_CONTACTS}),
+    Role.FACILITATOR: frozenset(
+        _INTERNAL | _PARTICIPANT | _CONVENING | {Perm.VIEW_MEMBER_CONTACTS}
+    ),
     Role.STEERING_MEMBER: frozenset(
-        _INTERNAL | {Perm.VIEW_ALL_PARTNER_DATA, Perm.EXPORT_DATA, Perm.VIEW_MEMBER_CONTACTS}
+        _INTERNAL
+        | _PARTICIPANT
+        | {
+            Perm.VIEW_ALL_PARTNER_DATA,
+            Perm.EXPORT_DATA,
+            Perm.VIEW_MEMBER_CONTACTS,
+            Perm.VIEW_ENGAGEMENT,
+        }
     ),
     Role.PARTNER_LEAD: frozenset(
-        _EVERYONE | {Perm.VIEW_OWN_PARTNER_DATA, Perm.EDIT_OWN_PARTNER, Perm.ENTER_OWN_DATA}
+        _PARTICIPANT | {Perm.VIEW_OWN_PARTNER_DATA, Perm.EDIT_OWN_PARTNER, Perm.ENTER_OWN_DATA}
     ),
-    Role.PARTNER_REPORTER: frozenset(_EVERYONE | {Perm.VIEW_OWN_PARTNER_DATA, Perm.ENTER_OWN_DATA}),
-    # A funder sees dashboards but no raw partner data unless granted (SPEC §1).
-    Role.FUNDER: frozenset(_INTERNAL),
+    Role.PARTNER_REPORTER: frozenset(
+        _PARTICIPANT | {Perm.VIEW_OWN_PARTNER_DATA, Perm.ENTER_OWN_DATA}
+    ),
+    # A funder sees dashboards and the action plan but no raw partner data unless granted
+    # (SPEC §1), and records its own grants.
+    Role.FUNDER: frozenset(_INTERNAL | _PARTICIPANT | {Perm.RECORD_OWN_GRANTS}),
     Role.VIEWER: frozenset(_INTERNAL),
 }
 

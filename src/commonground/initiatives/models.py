@@ -236,6 +236,18 @@ class WorkingGroup(models.Model):
     charter = models.TextField(blank=True)
     cadence = models.CharField(max_length=120, blank=True, help_text=_("e.g. every two weeks"))
     partnerships = models.ManyToManyField(Partnership, blank=True, related_name="working_groups")
+    facilitator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="facilitated_groups",
+    )
+    # The people who sit in the body (they attend its meetings and, for the steering
+    # committee, vote on the common agenda); partner organizations are ``partnerships``.
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="working_groups"
+    )
 
     class Meta:
         ordering = ["name"]

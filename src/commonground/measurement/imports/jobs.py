@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from commonground.core.authorization import authorize
 from commonground.core.errors import DomainError
 from commonground.core.permissions import Perm
 from commonground.measurement.imports import engine
@@ -32,7 +33,6 @@ from commonground.measurement.imports.readers import (
 from commonground.measurement.imports.report import write_report
 from commonground.measurement.imports.rows import ImportFileError
 from commonground.measurement.models import ImportJob
-from commonground.measurement.services.authorization import authorize
 
 logger = logging.getLogger(__name__)
 

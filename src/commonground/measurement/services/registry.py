@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from commonground.core import audit
 from commonground.core.access import access_for
+from commonground.core.authorization import authorize
 from commonground.core.errors import DomainError
 from commonground.core.permissions import Perm
 from commonground.initiatives.models import Initiative, Organization, Partnership, WorkingGroup
@@ -39,7 +40,6 @@ from commonground.measurement.models import (
     Target,
 )
 from commonground.measurement.periods import Frequency, PeriodError, parse_period_for
-from commonground.measurement.services.authorization import authorize
 
 CODE = re.compile(r"^[-a-zA-Z0-9_]+\Z")
 # Deadlines longer than this are surely typing mistakes (and would overflow date arithmetic).

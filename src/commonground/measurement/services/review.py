@@ -9,11 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from commonground.core import audit
+from commonground.core.authorization import authorize
 from commonground.core.errors import DomainError, InvalidTransition
 from commonground.core.permissions import Perm
 from commonground.insight.rollups import refresh_for_submission, refresh_for_values
 from commonground.measurement.models import DataValue, ReviewState, Submission
-from commonground.measurement.services.authorization import authorize
 from commonground.measurement.services.notify import notify_partner
 
 Status = Submission.Status

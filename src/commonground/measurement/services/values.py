@@ -10,10 +10,10 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 
 from commonground.core import audit
+from commonground.core.authorization import authorize
 from commonground.core.errors import DomainError, InvalidTransition
 from commonground.measurement import validation
 from commonground.measurement.models import DataValue, ReviewState, Submission
-from commonground.measurement.services.authorization import authorize
 from commonground.measurement.validation import Entry, Finding, Registry, Validator
 from commonground.measurement.validation.numbers import as_stored, to_decimal
 from commonground.measurement.validation.rules import NUMBER_FIELDS, canonical_cell

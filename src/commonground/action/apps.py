@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ActionConfig(AppConfig):
+    name = "commonground.action"
+    verbose_name = "Common agenda and action plan"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ConveningConfig(AppConfig):
+    name = "commonground.convening"
+    verbose_name = "Continuous communication"
