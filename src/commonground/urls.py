@@ -4,5 +4,7 @@ urlpatterns = [
     path("", include("commonground.initiatives.urls")),
     path("", include("commonground.measurement.urls")),
     path("", include("commonground.insight.urls")),
+    path("", include("commonground.action.urls")),
+    path("", include("commonground.convening.urls")),
     path("", include("commonground.core.urls")),
 ]

@@ -55,8 +55,8 @@ class DemoAccount:
         return f"{self.local_part}@{EMAIL_DOMAIN}"
 
 
-# One account per role, and a second reporter so each division has its own. The people are
-# invented.
+# One account per role, a second reporter so each division has its own, and a lead for every
+# partner (they sign the charter and sit in the bodies). The people are invented.
 ACCOUNTS = [
     DemoAccount("lead", Role.BACKBONE_LEAD, None, "Avery", "Marsh"),
     DemoAccount("data", Role.DATA_MANAGER, None, "Dana", "Okafor"),
@@ -65,7 +65,13 @@ ACCOUNTS = [
     DemoAccount("acps.lead", Role.PARTNER_LEAD, "acps", "Priya", "Anand"),
     DemoAccount("acps.reporter", Role.PARTNER_REPORTER, "acps", "Ray", "Castillo"),
     DemoAccount("ccs.reporter", Role.PARTNER_REPORTER, "ccs", "Rosa", "Bennett"),
-    DemoAccount("funder", Role.FUNDER, None, "Frances", "Hale"),
+    DemoAccount("ccs.lead", Role.PARTNER_LEAD, "ccs", "Marcus", "Lee"),
+    DemoAccount("rivanna-reads.lead", Role.PARTNER_LEAD, "rivanna-reads", "Hannah", "Brooks"),
+    DemoAccount("bluebird-health.lead", Role.PARTNER_LEAD, "bluebird-health", "Omar", "Haddad"),
+    DemoAccount("hilltop-mentors.lead", Role.PARTNER_LEAD, "hilltop-mentors", "Grace", "Kim"),
+    DemoAccount("neighbors-table.lead", Role.PARTNER_LEAD, "neighbors-table", "Luis", "Ortega"),
+    # The funder acts for its foundation, so its grants are recorded as that partner's.
+    DemoAccount("funder", Role.FUNDER, "cardinal-fund", "Frances", "Hale"),
     DemoAccount("viewer", Role.VIEWER, None, "Vic", "Tran"),
 ]
 
