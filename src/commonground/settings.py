@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "commonground.insight",
     "commonground.action",
     "commonground.convening",
+    "commonground.api",
+    "commonground.webhooks",
 ]
 
 MIDDLEWARE = [
