@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "commonground.insight",
     "commonground.action",
     "commonground.convening",
+    "commonground.backbone",
     "commonground.api",
     "commonground.webhooks",
 ]

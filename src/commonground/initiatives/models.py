@@ -74,6 +74,17 @@ class Initiative(models.Model):
     is_public = models.BooleanField(
         default=False, help_text=_("Show published pages (report card, agenda) to the public.")
     )
+    population_served = models.TextField(
+        blank=True,
+        help_text=_(
+            "Who the initiative serves, in a sentence or two (e.g. 'the 24,000 children and "
+            "youth of Charlottesville and Albemarle, a third of them from low-income families')."
+        ),
+    )
+    show_community_voice = models.BooleanField(
+        default=False,
+        help_text=_("Show on the public page how many residents sit in each body."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = InitiativeQuerySet.as_manager()
