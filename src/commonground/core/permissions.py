@@ -39,6 +39,10 @@ class Perm(StrEnum):
     ANNOUNCE = "announce"
     PUBLISH_STORIES = "publish_stories"
     VIEW_ENGAGEMENT = "view_engagement"
+    # Backbone support (SPEC §3.5).
+    VIEW_CONSOLE = "view_console"
+    MANAGE_ASSESSMENTS = "manage_assessments"
+    ANSWER_ASSESSMENTS = "answer_assessments"
 
 
 _EVERYONE = {Perm.VIEW_INITIATIVE}
@@ -76,10 +80,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.VIEW_MEMBER_CONTACTS,
             Perm.PUBLISH_STORIES,
             Perm.MANAGE_IMPROVEMENT,
+            Perm.VIEW_CONSOLE,
         }
     ),
     Role.FACILITATOR: frozenset(
-        _INTERNAL | _PARTICIPANT | _CONVENING | {Perm.VIEW_MEMBER_CONTACTS}
+        _INTERNAL
+        | _PARTICIPANT
+        | _CONVENING
+        | {Perm.VIEW_MEMBER_CONTACTS, Perm.VIEW_CONSOLE, Perm.ANSWER_ASSESSMENTS}
     ),
     Role.STEERING_MEMBER: frozenset(
         _INTERNAL
@@ -89,17 +97,26 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.EXPORT_DATA,
             Perm.VIEW_MEMBER_CONTACTS,
             Perm.VIEW_ENGAGEMENT,
+            Perm.ANSWER_ASSESSMENTS,
         }
     ),
     Role.PARTNER_LEAD: frozenset(
-        _PARTICIPANT | {Perm.VIEW_OWN_PARTNER_DATA, Perm.EDIT_OWN_PARTNER, Perm.ENTER_OWN_DATA}
+        _PARTICIPANT
+        | {
+            Perm.VIEW_OWN_PARTNER_DATA,
+            Perm.EDIT_OWN_PARTNER,
+            Perm.ENTER_OWN_DATA,
+            Perm.ANSWER_ASSESSMENTS,
+        }
     ),
     Role.PARTNER_REPORTER: frozenset(
         _PARTICIPANT | {Perm.VIEW_OWN_PARTNER_DATA, Perm.ENTER_OWN_DATA}
     ),
     # A funder sees dashboards and the action plan but no raw partner data unless granted
     # (SPEC §1), and records its own grants.
-    Role.FUNDER: frozenset(_INTERNAL | _PARTICIPANT | {Perm.RECORD_OWN_GRANTS}),
+    Role.FUNDER: frozenset(
+        _INTERNAL | _PARTICIPANT | {Perm.RECORD_OWN_GRANTS, Perm.ANSWER_ASSESSMENTS}
+    ),
     Role.VIEWER: frozenset(_INTERNAL),
 }
 
