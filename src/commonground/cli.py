@@ -17,7 +17,10 @@ Commands:
   export-framework    write an initiative's registry as a framework YAML file
   import              import a values file (CSV, XLSX) or DHIS2 dataValueSet (JSON, CSV)
   export              export approved data as CSV, XLSX or DHIS2 JSON
-  send-reminders      e-mail partners whose reports are due soon or overdue (run daily)
+  send-reminders      e-mail reminders: reports due or overdue, action items due or overdue,
+                      decisions to review (run daily)
+  send-digests        e-mail each person a digest of their notifications, daily or weekly
+                      (run daily)
   reportcard          the report card as JSON, HTML or PDF
   verify-rollups      recompute the rollups from raw values and report any drift
   bench               measure import and report-card speed against the raw database

@@ -90,6 +90,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "commonground.initiatives.context_processors.current_initiative",
+                "commonground.convening.context_processors.unread_notifications",
+                "commonground.core.context_processors.navigation",
             ],
         },
     },

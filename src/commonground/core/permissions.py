@@ -43,6 +43,8 @@ class Perm(StrEnum):
     VIEW_CONSOLE = "view_console"
     MANAGE_ASSESSMENTS = "manage_assessments"
     ANSWER_ASSESSMENTS = "answer_assessments"
+    # Outgoing webhooks: the lead only (an initiative setting that sends data out).
+    MANAGE_WEBHOOKS = "manage_webhooks"
 
 
 _EVERYONE = {Perm.VIEW_INITIATIVE}

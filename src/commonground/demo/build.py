@@ -24,6 +24,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from commonground.demo import agenda as demo_agenda
+from commonground.demo import decisions as demo_decisions
+from commonground.demo import discussions as demo_discussions
+from commonground.demo import funding as demo_funding
+from commonground.demo import improvement as demo_improvement
+from commonground.demo import meetings as demo_meetings
+from commonground.demo import plan as demo_plan
 from commonground.demo.stepping_stones import SourceValue, iter_values
 from commonground.initiatives.models import Initiative, Membership, Partnership
 from commonground.initiatives.roles import Role
@@ -114,12 +121,31 @@ def build_demo(stdout=None) -> DemoResult:
         users = _ensure_accounts(initiative, result)
         out.line(f"Accounts: {len(ACCOUNTS)} ({result.accounts_created} new)")
         _load_values(initiative, users, result, out)
+        _build_areas(initiative, users, out)
     result.seconds = time.monotonic() - started
     out.line(
         f"Done in {result.seconds:.1f} s: {result.values_saved} values saved, "
         f"{result.submissions_approved} reports approved."
     )
     return result
+
+
+def _build_areas(initiative: Initiative, users: dict, out: "_Output") -> None:
+    """The rest of the initiative, each area building on the ones before it. Goals and
+    strategies come with the framework file; the plan's activities come first (charter
+    signatures list them), then the meetings (they fill the bodies' people, who vote on the
+    agenda), the agenda's versions and signatures, improvement and funding, and last the
+    decisions, action items and threads that refer to past meetings."""
+    for area in (
+        demo_plan,
+        demo_meetings,
+        demo_agenda,
+        demo_improvement,
+        demo_funding,
+        demo_decisions,
+        demo_discussions,
+    ):
+        area.build(initiative, users, out)
 
 
 # Accounts ---------------------------------------------------------------------------------------

@@ -23,7 +23,9 @@ class MembershipForm(forms.Form):
         queryset=Partnership.objects.none(),
         required=False,
         label=_("Partner"),
-        help_text=_("Required for partner leads and partner reporters."),
+        help_text=_(
+            "Required for partner leads and partner reporters; a funder may name its foundation."
+        ),
     )
 
     def __init__(self, *args, initiative, **kwargs):

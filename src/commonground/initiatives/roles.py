@@ -17,3 +17,7 @@ class Role(models.TextChoices):
 
 # Roles that act on behalf of one partner organization and must name its partnership.
 PARTNER_ROLES = frozenset({Role.PARTNER_LEAD, Role.PARTNER_REPORTER})
+# Roles whose membership may name the partnership it acts for: partner roles must; a funder
+# may, so that it records its foundation's grants as that partner's (SPEC §3.3.6). Naming one
+# gives a funder no partner permission: those follow the role (``core.permissions``).
+ORGANIZATION_ROLES = PARTNER_ROLES | {Role.FUNDER}

@@ -22,7 +22,7 @@ from commonground.initiatives.models import (
     Organization,
     Partnership,
 )
-from commonground.initiatives.roles import PARTNER_ROLES, Role
+from commonground.initiatives.roles import ORGANIZATION_ROLES, PARTNER_ROLES, Role
 
 User = get_user_model()
 
@@ -209,7 +209,7 @@ def change_membership(
     _ensure_a_lead_remains(membership, role, is_active)
     before = audit.snapshot(membership, MEMBERSHIP_FIELDS)
     membership.role = role
-    membership.partnership = partnership if role in PARTNER_ROLES else None
+    membership.partnership = partnership if role in ORGANIZATION_ROLES else None
     membership.is_active = is_active
     membership.save()
     audit.record(

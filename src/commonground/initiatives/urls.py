@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from commonground.initiatives import views
 
@@ -29,4 +29,5 @@ urlpatterns = [
         views.RevokeInvitationView.as_view(),
         name="invitation_revoke",
     ),
+    path("", include("commonground.initiatives.working_groups.urls")),
 ]

@@ -8,10 +8,15 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from commonground.action.funding.alignment import leverage_for
+from commonground.convening.meetings import upcoming_for_person
+from commonground.convening.services.action_items import open_items_of
+from commonground.convening.services.decisions import decisions_awaiting_vote
 from commonground.core.access import InitiativeViewMixin
 from commonground.core.errors import DomainError
 from commonground.core.permissions import Perm
@@ -50,6 +55,11 @@ class InitiativeHomeView(InitiativeViewMixin, TemplateView):
             member_count=initiative.memberships.filter(is_active=True).count(),
             indicator_count=Indicator.objects.filter(initiative=initiative).count(),
             working_groups=initiative.working_groups.annotate(member_count=Count("partnerships")),
+            leverage=leverage_for(initiative),
+            my_items=open_items_of(self.request.user, initiative)[:5],
+            awaiting_votes=decisions_awaiting_vote(self.request.user, initiative)[:5],
+            next_meetings=upcoming_for_person(self.request.user, initiative, limit=3),
+            today=timezone.localdate(),
             **kwargs,
         )
 

@@ -36,8 +36,9 @@ class AgendaVersion(models.Model):
     change_summary = models.TextField(
         blank=True, help_text=_("What changed from the previous version, in a few words.")
     )
-    # Frozen when the version is proposed: {"goals": [{code, title, kind, description,
-    # indicators: [codes], strategies: [{code, title, description}]}]}. Empty while a draft.
+    # Frozen when the version is proposed: {"goals": [{code, title, horizon, description,
+    # indicators: [codes], strategies: [{code, title, description, indicators: [codes]}]}]}
+    # (``action.agenda.content``). Empty while a draft.
     content = models.JSONField(default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

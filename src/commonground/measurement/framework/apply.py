@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.db import models
 
+from commonground.action.models import Goal, Strategy
 from commonground.core import audit
 from commonground.initiatives.models import Initiative, Organization, Partnership, WorkingGroup
 from commonground.measurement.framework.schema import plain_number
@@ -39,6 +40,8 @@ KINDS = (
     "indicator",
     "assignment",
     "external_code",
+    "goal",
+    "strategy",
 )
 
 
@@ -90,7 +93,26 @@ def apply_framework(spec: FrameworkSpec, *, actor) -> tuple[Initiative, dict[str
             },
             {"target": fields["target"]},
         )
+    _apply_goals(writer, initiative, spec.goals, indicators)
     return initiative, writer.finish()
+
+
+def _apply_goals(writer, initiative, specs, indicators) -> None:
+    """Goals by code, each with its strategies (a strategy may move to another goal)."""
+    for spec in specs:
+        goal = writer.upsert(
+            "goal", Goal, {"initiative": initiative, "code": spec.code}, _without(spec.fields)
+        )
+        _replace_codes(goal.indicators, "code", [indicators[r.code] for r in spec.indicators])
+        for strategy_spec in spec.strategies:
+            strategy = writer.upsert(
+                "strategy",
+                Strategy,
+                {"initiative": initiative, "code": strategy_spec.code},
+                {**_without(strategy_spec.fields), "goal_id": goal.pk},
+            )
+            measured_by = [indicators[r.code] for r in strategy_spec.indicators]
+            _replace_codes(strategy.indicators, "code", measured_by)
 
 
 def _apply_partner(writer, initiative, spec) -> Partnership:
@@ -199,6 +221,8 @@ def state(kind: str, obj: models.Model) -> dict:
         data.update(indicator_lists(obj))
     elif kind == "working_group":
         data.update(group_lists(obj))
+    elif kind in ("goal", "strategy"):
+        data["indicators"] = sorted(obj.indicators.values_list("code", flat=True))
     return data
 
 

@@ -1,10 +1,13 @@
 """Checks of a valid file against what the database already holds, before anything is written.
 
 A file can be right on its own and still clash with the initiative it updates: an organization
-that already takes part under another partner code, or an indicator whose frequency or
-dimensions would no longer fit the data partners have already reported.
+that already takes part under another partner code, an indicator whose frequency or
+dimensions would no longer fit the data partners have already reported, or goals and strategies
+that would change while the common agenda is adopted or before the steering committee.
 """
 
+from commonground.action.agenda.rules import goals_locked_reason
+from commonground.action.models import Goal, Strategy
 from commonground.initiatives.models import Initiative, Organization, Partnership
 from commonground.measurement.cells import parse_cell_key
 from commonground.measurement.framework.errors import Problem
@@ -18,7 +21,11 @@ def find_conflicts(spec: FrameworkSpec) -> list[Problem]:
     initiative = Initiative.objects.filter(slug=spec.initiative.code).first()
     if initiative is None:
         return []
-    return [*_partner_conflicts(spec, initiative), *_indicator_conflicts(spec, initiative)]
+    return [
+        *_partner_conflicts(spec, initiative),
+        *_indicator_conflicts(spec, initiative),
+        *_goal_conflicts(spec, initiative),
+    ]
 
 
 def _partner_conflicts(spec, initiative):
@@ -74,3 +81,61 @@ def _indicator_conflicts(spec, initiative):
                     join(indicator.path, "dimensions"),
                     f"'{code}' cannot be removed: reported data is broken down by it",
                 )
+
+
+# The keys compared, in file order, so that a problem names the first key that differs.
+GOAL_KEYS = ("title", "horizon", "description", "indicators", "retired", "sort_order")
+STRATEGY_KEYS = ("goal", "title", "description", "indicators", "retired", "sort_order")
+
+
+def _goal_conflicts(spec, initiative):
+    """Goals and strategies change only with a draft of the agenda (``action.agenda.rules``);
+    a file that would change them at another time is refused where it differs."""
+    if not spec.goals:
+        return
+    reason = goals_locked_reason(initiative)
+    if reason is None:
+        return
+    goals = {
+        goal.code: goal
+        for goal in Goal.objects.filter(initiative=initiative).prefetch_related("indicators")
+    }
+    strategies = {
+        strategy.code: strategy
+        for strategy in Strategy.objects.filter(initiative=initiative)
+        .select_related("goal")
+        .prefetch_related("indicators")
+    }
+    for goal in spec.goals:
+        yield from _differs(goal, GOAL_KEYS, goals.get(goal.code), {}, reason)
+        for strategy in goal.strategies:
+            stored = strategies.get(strategy.code)
+            yield from _differs(strategy, STRATEGY_KEYS, stored, {"goal": goal.code}, reason)
+
+
+def _differs(entry, keys, stored, extra: dict, reason: str):
+    """A problem where ``entry`` differs from the ``stored`` goal or strategy (or is new)."""
+    if stored is None:
+        yield Problem(entry.line, entry.path, f"cannot be added now: {reason}")
+        return
+    wanted = {
+        **entry.fields,
+        **extra,
+        "indicators": sorted(ref.code for ref in entry.indicators),
+        "retired": entry.fields["is_retired"],
+    }
+    current = {
+        "title": stored.title,
+        "horizon": getattr(stored, "horizon", None),
+        "description": stored.description,
+        "indicators": sorted(i.code for i in stored.indicators.all()),
+        "retired": stored.is_retired,
+        "sort_order": stored.sort_order,
+        "goal": stored.goal.code if isinstance(stored, Strategy) else None,
+    }
+    for key in keys:
+        if wanted[key] != current[key]:
+            # A strategy's goal is where it is written, not a key of its own.
+            path = entry.path if key == "goal" else join(entry.path, key)
+            yield Problem(entry.line_of(key), path, f"cannot change now: {reason}")
+            return

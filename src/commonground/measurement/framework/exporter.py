@@ -2,15 +2,17 @@
 
 Keys come in the order of ``schema`` (the order of docs/framework-file.md); optional keys are
 written only when they differ from the default, which is what the loader gives a left-out key,
-so loading an export changes nothing. Lists are sorted by code (indicators and dimension values
-by display order), so the same registry always gives the same text.
+so loading an export changes nothing. Lists are sorted by code (indicators, dimension values,
+goals and strategies by display order), so the same registry always gives the same text.
 """
 
 from datetime import date
 from decimal import Decimal
 
 import yaml
+from django.db.models import Prefetch
 
+from commonground.action.models import Goal, Strategy
 from commonground.initiatives.models import Initiative, Partnership
 from commonground.measurement.cells import parse_cell_key
 from commonground.measurement.framework import schema
@@ -25,11 +27,13 @@ SPACED_SECTIONS = {
     "indicators",
     "assignments",
     "external_codes",
+    "goals",
 }
 
 
 def export_framework(initiative: Initiative) -> str:
-    """The initiative's settings, dimensions, partners, groups, indicators and assignments."""
+    """The initiative's settings, dimensions, partners, groups, indicators, assignments, external
+    codes and the common agenda's goals and strategies."""
     document = {"version": schema.FORMAT_VERSION}
     document["initiative"] = _plain(schema.INITIATIVE, initiative)
     sections = {
@@ -44,6 +48,7 @@ def export_framework(initiative: Initiative) -> str:
         "indicators": [_indicator(i, index) for index, i in enumerate(_indicators(initiative))],
         "assignments": _assignments(initiative),
         "external_codes": _external_codes(initiative),
+        "goals": [_goal(goal, index) for index, goal in enumerate(_goals(initiative))],
     }
     document.update({key: items for key, items in sections.items() if items})
     text = yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
@@ -140,6 +145,33 @@ def _indicator(indicator: Indicator, position: int) -> dict:
         data["series_breaks"] = [_Flow(period=b.period, note=b.note) for b in breaks]
     _sort_order(data, indicator.sort_order, position)
     return _ordered(schema.INDICATOR, data)
+
+
+def _goals(initiative):
+    strategies = Strategy.objects.prefetch_related("indicators").order_by("sort_order", "code")
+    return (
+        Goal.objects.filter(initiative=initiative)
+        .prefetch_related("indicators", Prefetch("strategies", queryset=strategies))
+        .order_by("sort_order", "code")
+    )
+
+
+def _goal(goal: Goal, position: int) -> dict:
+    data = _agenda_item(schema.GOAL, goal, position)
+    strategies = [_agenda_item(schema.STRATEGY, s, i) for i, s in enumerate(goal.strategies.all())]
+    if strategies:
+        data["strategies"] = strategies
+    return _ordered(schema.GOAL, data)
+
+
+def _agenda_item(table, item, position: int) -> dict:
+    """A goal's or strategy's keys, with the indicators that measure it."""
+    data = _plain(table, item)
+    indicators = sorted(i.code for i in item.indicators.all())
+    if indicators:
+        data["indicators"] = _FlowList(indicators)
+    _sort_order(data, item.sort_order, position)
+    return _ordered(table, data)
 
 
 def _target(target) -> dict:

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db import models
 
+from commonground.action.models import Goal, Strategy
 from commonground.initiatives.models import Initiative, Organization, Partnership, WorkingGroup
 from commonground.measurement.models import (
     Dimension,
@@ -71,6 +72,7 @@ TOP_LEVEL = [
     "indicators",
     "assignments",
     "external_codes",
+    "goals",
 ]
 
 INITIATIVE = [
@@ -176,6 +178,28 @@ EXTERNAL_CODE = [
     special("target"),
 ]
 EXTERNAL_SYSTEMS = ["dhis2"]
+
+# The common agenda's goals, each with its strategies (SPEC §3.3.1). ``retired`` ones are kept
+# for history; ``sort_order`` defaults to the position in the list (strategies: in their goal's).
+GOAL = [
+    Field("code", Goal, "slug", required=True),
+    Field("title", Goal, required=True),
+    Field("horizon", Goal, "choice"),
+    Field("description", Goal),
+    special("indicators"),
+    Field("retired", Goal, "bool", attr="is_retired"),
+    special("sort_order"),
+    special("strategies"),
+]
+
+STRATEGY = [
+    Field("code", Strategy, "slug", required=True),
+    Field("title", Strategy, required=True),
+    Field("description", Strategy),
+    special("indicators"),
+    Field("retired", Strategy, "bool", attr="is_retired"),
+    special("sort_order"),
+]
 
 
 def keys(table: list[Field]) -> list[str]:

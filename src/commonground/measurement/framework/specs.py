@@ -75,6 +75,17 @@ class ExternalCodeSpec(Entry):
 
 
 @dataclass
+class StrategySpec(Entry):
+    indicators: list[Ref] = field(default_factory=list)
+
+
+@dataclass
+class GoalSpec(Entry):
+    indicators: list[Ref] = field(default_factory=list)
+    strategies: list[StrategySpec] = field(default_factory=list)
+
+
+@dataclass
 class FrameworkSpec:
     initiative: Entry
     dimensions: list[DimensionSpec]
@@ -83,3 +94,4 @@ class FrameworkSpec:
     indicators: list[IndicatorSpec]
     assignments: list[AssignmentSpec]
     external_codes: list[ExternalCodeSpec] = field(default_factory=list)
+    goals: list[GoalSpec] = field(default_factory=list)

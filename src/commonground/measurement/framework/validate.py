@@ -25,9 +25,11 @@ from commonground.measurement.framework.specs import (
     DimensionSpec,
     Entry,
     FrameworkSpec,
+    GoalSpec,
     IndicatorSpec,
     PartnerSpec,
     Ref,
+    StrategySpec,
     ValueSpec,
     WorkingGroupSpec,
 )
@@ -63,8 +65,11 @@ def read_framework(root: Node, reader: Reader) -> FrameworkSpec:
         key=external_codes.entry_key,
     )
     external_codes.check_targets(reader, codes)
+    goals = file.each(top.get("goals"), "goals", file.goal)
     file.check_late_references(groups, indicators)
-    return FrameworkSpec(initiative, dimensions, partners, groups, indicators, assignments, codes)
+    return FrameworkSpec(
+        initiative, dimensions, partners, groups, indicators, assignments, codes, goals
+    )
 
 
 def _pair(entry: AssignmentSpec):
@@ -85,6 +90,7 @@ class _FileReader:
         self.group_codes: set[str] = set()
         self.indicator_codes: set[str] = set()
         self.indicator_types: dict[str, str] = {}  # indicator code → value type
+        self.strategy_lines: dict[str, int] = {}  # strategy code → line, across all goals
 
     # Helpers ----------------------------------------------------------------------------------
 
@@ -309,6 +315,54 @@ class _FileReader:
             required=True,
         )
         return spec
+
+    def goal(self, node: Node, path: str, index: int) -> GoalSpec | None:
+        found = self._mapping(node, path, schema.GOAL, required=("code", "title"))
+        if found is None:
+            return None
+        values = self.fields(found, path, schema.GOAL)
+        values["sort_order"] = self.sort_order(found, path, index)
+        spec = GoalSpec(values["code"], line_of(node), path, values, _lines(found))
+        spec.indicators = self.indicator_refs(found, path)
+        strategies_path = join(path, "strategies")
+        spec.strategies = self.each(found.get("strategies"), strategies_path, self.strategy)
+        for strategy in spec.strategies:
+            if values["is_retired"] is True and strategy.fields["is_retired"] is False:
+                self.reader.problem(
+                    strategy.line,
+                    join(strategy.path, "retired"),
+                    "must be true: its goal is retired",
+                )
+        return spec
+
+    def strategy(self, node: Node, path: str, index: int) -> StrategySpec | None:
+        found = self._mapping(node, path, schema.STRATEGY, required=("code", "title"))
+        if found is None:
+            return None
+        values = self.fields(found, path, schema.STRATEGY)
+        values["sort_order"] = self.sort_order(found, path, index)
+        code = values["code"]
+        # Strategy codes are unique in the initiative, not only under one goal.
+        if code in self.strategy_lines:
+            self.reader.problem(
+                found["code"],
+                join(path, "code"),
+                f"'{code}' is listed twice (see line {self.strategy_lines[code]})",
+            )
+            return None
+        if code is not INVALID:
+            self.strategy_lines[code] = line_of(node)
+        spec = StrategySpec(code, line_of(node), path, values, _lines(found))
+        spec.indicators = self.indicator_refs(found, path)
+        return spec
+
+    def indicator_refs(self, found: dict, path: str) -> list[Ref]:
+        return [
+            self.ref(item, item_path, self.indicator_codes, "an indicator")
+            for _code, item, item_path in self.reader.codes(
+                found.get("indicators"), join(path, "indicators")
+            )
+        ]
 
     def check_late_references(self, groups, indicators):
         """References to indicators, which may come later in the file than their use."""

@@ -5,6 +5,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from commonground.convening.reminders import send_convening_reminders
 from commonground.initiatives.models import Initiative
 from commonground.measurement import reminders
 
@@ -15,7 +16,9 @@ class Command(BaseCommand):
         f"{reminders.BEFORE_DAYS} days or overdue (due in the last "
         f"{reminders.OVERDUE_LOOKBACK_DAYS} days) and not yet submitted. Each kind of reminder "
         "is sent once per partner and period, even when the command runs twice at the same "
-        "time. Meant to run once a day (docs/reminders.md)."
+        "time. Meant to run once a day (docs/reminders.md). It also closes decisions past their "
+        "closing time and sends the action-item and decision-review reminders, each once "
+        "(docs/decisions.md)."
     )
 
     def add_arguments(self, parser):
@@ -60,8 +63,12 @@ class Command(BaseCommand):
             today=day, initiatives=initiatives, base_url=base_url, before_days=before_days
         )
         self.stdout.write(outcome.summary())
-        if outcome.failed:
-            raise CommandError(f"{outcome.failed} reminders could not be sent; see the log.")
+        # Decisions past their closing time, action items and decision reviews (convening).
+        convening = send_convening_reminders(today=day, initiatives=initiatives, base_url=base_url)
+        self.stdout.write(convening.summary())
+        if outcome.failed or convening.failed:
+            failed = outcome.failed + convening.failed
+            raise CommandError(f"{failed} reminders could not be sent; see the log.")
 
     def _list(self, initiatives, day, before_days):
         day = day or timezone.localdate()
