@@ -88,7 +88,7 @@ def test_schedule_agenda_with_indicator_and_attendance(
         re.compile(r"Jordan Lee stood in \(no account\)")
     )
     screenshot(page, "meetings-occurrence")
-    page.get_by_role("link", name="Meetings", exact=True).click()
+    page.get_by_role("navigation", name="Convening").get_by_role("link", name="Meetings").click()
     expect(page.get_by_role("region", name="Coming up (next two months)")).to_contain_text(
         "Literacy network meeting"
     )

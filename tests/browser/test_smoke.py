@@ -25,7 +25,11 @@ def test_backbone_lead_invites_a_partner_reporter(world, graduation, live_server
     expect(page.get_by_role("heading", level=1)).to_have_text("Alpha Cradle to Career")
     screenshot(page, "lead-initiative-home")
 
+    # The navigation: areas in a top row, the current area's pages in a second one.
     page.get_by_role("navigation", name="Initiative").get_by_role(
+        "link", name="Measurement"
+    ).click()
+    page.get_by_role("navigation", name="Measurement").get_by_role(
         "link", name="Report card"
     ).click()
     tile = page.get_by_role("article", name="On-time graduation rate")
@@ -34,7 +38,12 @@ def test_backbone_lead_invites_a_partner_reporter(world, graduation, live_server
     expect(tile.locator(".vega svg")).to_be_visible()
     screenshot(page, "lead-report-card")
 
-    page.get_by_role("link", name="People and roles").click()
+    page.get_by_role("navigation", name="Initiative").get_by_role(
+        "link", name="Partners and people"
+    ).click()
+    page.get_by_role("navigation", name="Partners and people").get_by_role(
+        "link", name="People and roles"
+    ).click()
     page.get_by_label("E-mail address").fill("new.reporter@example.org")
     page.get_by_label("Role", exact=True).select_option("partner_reporter")
     page.get_by_label("Partner (optional)", exact=True).select_option(
@@ -55,9 +64,16 @@ def test_partner_reporter_sees_only_what_the_role_allows(
 ):
     log_in(page, live_server, "reporter_a")
     expect(page.get_by_role("heading", level=1)).to_have_text("Alpha Cradle to Career")
-    nav = page.get_by_role("navigation", name="Initiative")
-    expect(nav.get_by_role("link", name="Report card")).to_have_count(0)
-    expect(nav.get_by_role("link", name="Audit log")).to_have_count(0)
+    areas = page.get_by_role("navigation", name="Initiative")
+    areas.get_by_role("link", name="Measurement").click()
+    measurement = page.get_by_role("navigation", name="Measurement")
+    expect(measurement.get_by_role("link", name="Reporting")).to_be_visible()
+    expect(measurement.get_by_role("link", name="Report card")).to_have_count(0)
+    areas.get_by_role("link", name="Partners and people").click()
+    people = page.get_by_role("navigation", name="Partners and people")
+    expect(people.get_by_role("link", name="Partners")).to_be_visible()
+    expect(people.get_by_role("link", name="Audit log")).to_have_count(0)
+    page.get_by_role("link", name="Home", exact=True).first.click()
     expect(page.get_by_text("Partner reporter, Alpha Schools")).to_be_visible()
     screenshot(page, "reporter-initiative-home")
 
