@@ -11,8 +11,11 @@ test:
 	scripts/bootstrap --test
 	scripts/test
 
-# Import and report-card speed against the raw database, on SQLite and PostgreSQL.
-# BENCH_ROWS (import, default 1,000,000) and BENCH_VALUES (report card) run it smaller.
+# Import and report-card speed against the raw database, on SQLite and PostgreSQL, then the load
+# drill: 50 simulated users for 60 s on the report card, the approval queue and the values API of
+# the demo served by gunicorn on loopback (SQLite); requests, errors, p50 and p95 per target.
+# BENCH_ROWS (import, default 1,000,000), BENCH_VALUES (report card), BENCH_USERS and
+# BENCH_SECONDS (load drill) run it smaller.
 bench:
 	scripts/system-deps
 	scripts/bootstrap --test

@@ -21,8 +21,12 @@ Commands:
                       decisions to review (run daily)
   send-digests        e-mail each person a digest of their notifications, daily or weekly
                       (run daily)
+  send-console-summary
+                      e-mail each backbone lead the backbone console's figures (run weekly)
   reportcard          the report card as JSON, HTML or PDF
   verify-rollups      recompute the rollups from raw values and report any drift
+  backup              write the whole database to one file (consistent snapshot, gzipped JSON lines)
+  restore             load a backup into a new, migrated database (all or nothing)
   bench               measure import and report-card speed against the raw database
   migrate             create or update the database tables
 

@@ -39,8 +39,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo():
-    return build_demo()
+def demo(built_demo):
+    return built_demo
 
 
 def stored(initiative, indicator, partner, period, cell=TOTAL):

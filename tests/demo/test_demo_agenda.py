@@ -9,7 +9,6 @@ from commonground.action.agenda.diff import compare
 from commonground.action.models import AgendaVersion, CharterSignature, Goal, Strategy
 from commonground.core.models import AuditEvent
 from commonground.demo import agenda
-from commonground.demo.build import build_demo
 from commonground.measurement.framework import load_framework_file
 from tests.demo.demo_accounts import Lines, demo_users
 
@@ -17,8 +16,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo():
-    result = build_demo()
+def demo(built_demo):
+    result = built_demo
     users = demo_users()
     agenda.build(result.initiative, users, Lines())  # a no-op if build_demo already built it
     return result.initiative, users

@@ -13,7 +13,7 @@ from commonground.convening.models import ActionItem, Decision, Vote
 from commonground.convening.services.decisions import decisions_awaiting_vote
 from commonground.core.models import AuditEvent
 from commonground.demo import decisions, meetings
-from commonground.demo.build import ACCOUNTS, _Output, build_demo
+from commonground.demo.build import ACCOUNTS, _Output
 
 pytestmark = pytest.mark.django_db
 
@@ -32,8 +32,8 @@ def counts():
     )
 
 
-def test_demo_decisions_and_action_items():
-    initiative = build_demo().initiative
+def test_demo_decisions_and_action_items(built_demo):
+    initiative = built_demo.initiative
     users = {a.local_part: get_user_model().objects.get(username=a.username) for a in ACCOUNTS}
     build(initiative, users)
     today = timezone.localdate()

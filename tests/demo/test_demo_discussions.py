@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from commonground.convening.models import Notification, Post, Story, Thread
 from commonground.demo import discussions
-from commonground.demo.build import ACCOUNTS, build_demo
+from commonground.demo.build import ACCOUNTS
 from commonground.measurement.models import DataValue
 
 pytestmark = pytest.mark.django_db
@@ -55,9 +55,9 @@ def counts():
     )
 
 
-def test_demo_discussions_and_stories():
+def test_demo_discussions_and_stories(built_demo):
     """One build of the demo (it takes a while) for every check."""
-    initiative = build_demo().initiative
+    initiative = built_demo.initiative
     out = Quiet()
     discussions.build(initiative, users(), out)
     assert out.lines[-1].startswith("Discussions: 4 threads with the announcement")

@@ -9,14 +9,13 @@ import pytest
 from commonground.action.funding.alignment import fiscal_year, funding_alignment, leverage_for
 from commonground.action.models import Grant
 from commonground.demo import funding
-from commonground.demo.build import build_demo
 from tests.demo.demo_accounts import Lines, demo_users
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_grants_and_their_alignment():
-    initiative = build_demo().initiative
+def test_the_demo_grants_and_their_alignment(built_demo):
+    initiative = built_demo.initiative
     funding.build(initiative, demo_users(), Lines())
     grants = Grant.objects.filter(initiative=initiative)
     assert grants.count() == len(funding.GRANTS)

@@ -7,14 +7,13 @@ from commonground.action.improvement.chart import build_measure_chart
 from commonground.action.models import ImprovementProject
 from commonground.core.models import AuditEvent
 from commonground.demo import improvement
-from commonground.demo.build import build_demo
 from tests.demo.demo_accounts import Lines, demo_users
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_project_and_its_cycles():
-    initiative = build_demo().initiative
+def test_the_demo_project_and_its_cycles(built_demo):
+    initiative = built_demo.initiative
     improvement.build(initiative, demo_users(), Lines())
     project = ImprovementProject.objects.get(initiative=initiative, title=improvement.TITLE)
     assert project.owner.username.startswith("bluebird-health.lead@")

@@ -12,7 +12,7 @@ from commonground.convening.meetings import describe_rule, key_of, upcoming_for_
 from commonground.convening.models import AgendaItem, Attendance, Meeting, Occurrence
 from commonground.core.models import AuditEvent
 from commonground.demo import meetings
-from commonground.demo.build import ACCOUNTS, _Output, build_demo
+from commonground.demo.build import ACCOUNTS, _Output
 from commonground.initiatives.models import WorkingGroup
 
 pytestmark = pytest.mark.django_db
@@ -33,8 +33,8 @@ def counts():
     )
 
 
-def test_demo_meetings():
-    initiative = build_demo().initiative
+def test_demo_meetings(built_demo):
+    initiative = built_demo.initiative
     build_meetings(initiative)
     series = {m.body.code: m for m in Meeting.objects.select_related("body")}
     assert set(series) == {"steering", "early-grades", "pathways"}

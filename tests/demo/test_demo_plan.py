@@ -9,7 +9,7 @@ from commonground.action.plan.alignment import find_gaps, find_overlaps
 from commonground.action.plan.health import plan_health
 from commonground.core.models import AuditEvent
 from commonground.demo import plan
-from commonground.demo.build import ACCOUNTS, build_demo
+from commonground.demo.build import ACCOUNTS
 
 pytestmark = pytest.mark.django_db
 
@@ -23,10 +23,10 @@ class Lines:
 
 
 @pytest.fixture
-def demo():
+def demo(built_demo):
     """The whole demo with its action plan (``build_demo`` may already build the plan: then
     this second build adds nothing)."""
-    initiative = build_demo().initiative
+    initiative = built_demo.initiative
     users = {a.local_part: get_user_model().objects.get(username=a.username) for a in ACCOUNTS}
     plan.build(initiative, users, Lines())
     return initiative, users

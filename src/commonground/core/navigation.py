@@ -97,11 +97,22 @@ AREAS = (
         ),
     ),
     Area(
+        _("Backbone"),
+        (
+            Entry("console", _("Console"), "console", (P.VIEW_CONSOLE,)),
+            Entry("assessments", _("Assessments"), "assessment_list"),
+            Entry("network", _("Network survey"), "network_rounds"),
+            Entry("evaluation", _("Evaluation plan"), "evaluation_plan", (P.VIEW_RESULTS,)),
+            Entry("community_voice", _("Community voice"), "community_voice", (P.VIEW_CONSOLE,)),
+        ),
+    ),
+    Area(
         _("Partners and people"),
         (
             Entry("partners", _("Partners"), "partner_list"),
             Entry("people", _("People and roles"), "people"),
             Entry("audit", _("Audit log"), "audit_log", (P.VIEW_AUDIT_LOG,)),
+            Entry("webhooks", _("Webhooks"), "webhooks", (P.MANAGE_WEBHOOKS,)),
         ),
     ),
 )

@@ -25,11 +25,13 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from commonground.demo import agenda as demo_agenda
+from commonground.demo import assessments as demo_assessments
 from commonground.demo import decisions as demo_decisions
 from commonground.demo import discussions as demo_discussions
 from commonground.demo import funding as demo_funding
 from commonground.demo import improvement as demo_improvement
 from commonground.demo import meetings as demo_meetings
+from commonground.demo import network as demo_network
 from commonground.demo import plan as demo_plan
 from commonground.demo.stepping_stones import SourceValue, iter_values
 from commonground.initiatives.models import Initiative, Membership, Partnership
@@ -135,7 +137,8 @@ def _build_areas(initiative: Initiative, users: dict, out: "_Output") -> None:
     strategies come with the framework file; the plan's activities come first (charter
     signatures list them), then the meetings (they fill the bodies' people, who vote on the
     agenda), the agenda's versions and signatures, improvement and funding, and last the
-    decisions, action items and threads that refer to past meetings."""
+    decisions, action items and threads that refer to past meetings; last, two rounds of the
+    network survey and of each self-assessment (community voice counts the bodies' people)."""
     for area in (
         demo_plan,
         demo_meetings,
@@ -144,6 +147,8 @@ def _build_areas(initiative: Initiative, users: dict, out: "_Output") -> None:
         demo_funding,
         demo_decisions,
         demo_discussions,
+        demo_network,
+        demo_assessments,
     ):
         area.build(initiative, users, out)
 

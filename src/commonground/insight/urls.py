@@ -13,6 +13,11 @@ urlpatterns = [
     # Internal: every indicator, unpublished ones marked, with approval status.
     path("i/<slug:slug>/report-card/", views.ReportCardView.as_view(), name="report_card"),
     path(
+        "i/<slug:slug>/publish-report-card/",
+        views.PublishReportCardView.as_view(),
+        name="report_card_publish",
+    ),
+    path(
         "i/<slug:slug>/report-card/<slug:code>/",
         views.IndicatorReportView.as_view(),
         name="indicator_report",

@@ -51,6 +51,8 @@ from commonground.core.errors import DomainError
 from commonground.core.permissions import Perm
 from commonground.initiatives.models import Membership
 from commonground.initiatives.services import hash_token
+from commonground.webhooks import events
+from commonground.webhooks.payloads import meeting_payload
 
 MAX_DURATION = 12 * 60
 MAX_ITEM_MINUTES = 8 * 60
@@ -204,6 +206,7 @@ def schedule_meeting(*, actor, initiative, data: MeetingData) -> Meeting:
         initiative=initiative,
         after=_snapshot(meeting),
     )
+    events.emit(initiative, events.MEETING_SCHEDULED, meeting_payload(meeting))
     first = Instance(meeting, meeting.starts_at)
     _tell(
         meeting,

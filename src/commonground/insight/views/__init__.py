@@ -4,6 +4,7 @@ The downloads and embeds of the report card are in ``insight/views_outputs.py``.
 """
 
 from commonground.insight.views.benchmark import PartnerBenchmarkView
+from commonground.insight.views.publish import PublishReportCardView
 from commonground.insight.views.reportcard import (
     IndicatorReportView,
     PublicIndicatorReportView,
@@ -16,5 +17,6 @@ __all__ = [
     "PartnerBenchmarkView",
     "PublicIndicatorReportView",
     "PublicReportCardView",
+    "PublishReportCardView",
     "ReportCardView",
 ]

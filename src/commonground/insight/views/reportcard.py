@@ -14,11 +14,13 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import TemplateView
 
+from commonground.backbone.community_voice import public_community_voice
 from commonground.core.access import InitiativeViewMixin
 from commonground.core.permissions import Perm
 from commonground.initiatives.models import Initiative, WorkingGroup
 from commonground.insight.document import build_report_card
 from commonground.insight.outputs import describe
+from commonground.insight.publishing import latest_edition
 from commonground.insight.views.present import build_indicator_page, build_tile
 
 
@@ -96,6 +98,10 @@ class ReportCardPage(CardMixin):
         )
         if card.working_group is None:
             context["groups"] = _groups_with_indicators(card.initiative, public=self.public)
+            context["edition"] = latest_edition(card.initiative)
+            context["can_publish"] = not self.public and self.access.has(Perm.REVIEW_DATA)
+            if self.public:
+                context["community_voice"] = public_community_voice(card.initiative)
         return super().get_context_data(**{**kwargs, **context})
 
 

@@ -15,6 +15,9 @@ from commonground.core.permissions import Perm
 from commonground.insight.rollups import refresh_for_submission, refresh_for_values
 from commonground.measurement.models import DataValue, ReviewState, Submission
 from commonground.measurement.services.notify import notify_partner
+from commonground.webhooks import events
+from commonground.webhooks.events import emit
+from commonground.webhooks.payloads import submission_payload
 
 Status = Submission.Status
 
@@ -115,6 +118,7 @@ def approve_submission(*, actor, submission: Submission, comment: str = "") -> S
     pending.update(review_state=ReviewState.APPROVED, review_comment="", updated_at=timezone.now())
     refresh_for_submission(submission)  # rollups change in the same transaction as the data
     notify_partner(submission, "approved", comment)
+    _emit_approved(submission)
     return submission
 
 
@@ -160,6 +164,7 @@ def approve_values(*, actor, submission: Submission, value_ids: list[int]) -> Su
     if not submission.values.exclude(review_state=ReviewState.APPROVED).exists():
         submission = _transition(actor=actor, submission=submission, action="approve")
         notify_partner(submission, "approved", "")
+        _emit_approved(submission)
     return submission
 
 
@@ -175,6 +180,15 @@ def reopen_submission(*, actor, submission: Submission, reason: str) -> Submissi
     refresh_for_submission(submission)
     notify_partner(submission, "reopened", reason)
     return submission
+
+
+def _emit_approved(submission: Submission) -> None:
+    """The initiative's webhooks hear of the approval (queued with it, sent after commit)."""
+    emit(
+        submission.partnership.initiative,
+        events.SUBMISSION_APPROVED,
+        submission_payload(submission),
+    )
 
 
 def bulk_approve(*, actor, submissions) -> tuple[list[Submission], dict[int, DomainError]]:

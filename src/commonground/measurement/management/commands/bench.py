@@ -1,7 +1,8 @@
 """``bench``: the benchmarks of SPEC §6 (``make bench``).
 
-The import benchmark (``commonground.bench.runner``) and the report card benchmark
-(``commonground.bench.reportcard``), each on databases of their own; ``--only`` runs one of them.
+The import benchmark (``commonground.bench.runner``), the report card benchmark
+(``commonground.bench.reportcard``) and the load drill (``commonground.bench.load``: many users
+at once against gunicorn on loopback), each on databases of their own; ``--only`` runs one.
 """
 
 import os
@@ -27,7 +28,9 @@ class Command(BaseCommand):
         "second, their ratio and the import's peak memory, as a table and one JSON line per "
         "backend. Then the report card benchmark (--values approved values). PostgreSQL needs "
         "DATABASE_URL to name a server (scripts/with-postgres); the benchmarks create and drop "
-        "their own databases there."
+        "their own databases there. Last, the load drill: the demo served by gunicorn on "
+        "loopback (SQLite) and --users simulated people on the report card, the approval queue "
+        "and the values API for --seconds; requests, errors, p50 and p95 per target."
     )
     requires_system_checks = []
 
@@ -54,11 +57,23 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--only",
-            choices=["import", "reportcard"],
-            help="run only this benchmark (default: both)",
+            choices=["import", "reportcard", "load"],
+            help="run only this benchmark (default: all three)",
+        )
+        parser.add_argument(
+            "--users",
+            type=_count,
+            default=_count(os.environ.get("BENCH_USERS", "50")),
+            help="simulated users of the load drill (default: $BENCH_USERS or 50)",
+        )
+        parser.add_argument(
+            "--seconds",
+            type=_count,
+            default=_count(os.environ.get("BENCH_SECONDS", "60")),
+            help="length of the load drill (default: $BENCH_SECONDS or 60)",
         )
 
-    def handle(self, *args, rows, values, backend, only, **options):
+    def handle(self, *args, rows, values, backend, only, users, seconds, **options):
         backends = runner.BACKENDS if backend == "both" else (backend,)
 
         def log(text):
@@ -73,6 +88,8 @@ class Command(BaseCommand):
                     self.stdout.write(measurement.json_line())
             if only in (None, "reportcard"):
                 self._reportcard(values, backends, log)
+            if only in (None, "load"):
+                self._load(users, seconds, log)
         except runner.BenchError as problem:
             raise CommandError(str(problem)) from None
 
@@ -86,3 +103,13 @@ class Command(BaseCommand):
         self.stdout.write(reportcard.table(results))
         for result in results:
             self.stdout.write(reportcard.json_line(result))
+
+    def _load(self, users, seconds, log):
+        from commonground.bench import load
+
+        try:
+            result = load.run_load(users, seconds, log=log)
+        except load.LoadError as problem:
+            raise CommandError(f"load drill: {problem}") from None
+        self.stdout.write(load.table(result))
+        self.stdout.write(load.json_line(result))

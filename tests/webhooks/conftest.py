@@ -1,0 +1,3 @@
+"""The webhook tests' receiver: a real HTTP server on loopback (``receiver.py``)."""
+
+from tests.webhooks.receiver import receiver  # noqa: F401 — the fixture
