@@ -406,3 +406,22 @@ def test_query_counts_stay_flat_from_5_to_50(world, page, persona):
     assert large_page.count("Partner 0") > small_page.count("Partner 0")
     assert large == small, f"{page} as {persona}: {small} queries with 5, {large} with 50"
     assert small <= 12
+
+
+def test_home_asks_a_partner_lead_to_sign_the_adopted_agenda_until_signed(world):
+    """The partner lead's home links to the charter page while its partner has not signed the
+    adopted version; the backbone lead (no partner of their own) is not asked."""
+    from commonground.action.models import AgendaVersion, CharterSignature
+
+    version = AgendaVersion.objects.create(
+        initiative=world.alpha, number=1, status="adopted", adopted_at=timezone.now()
+    )
+    home = reverse("initiative_home", args=["alpha"])
+    sign = reverse("agenda_charter", args=["alpha", "a"])
+    assert sign in world.client("partner_lead_a").get(home).content.decode()
+    assert "Sign version" not in world.client("lead").get(home).content.decode()
+
+    CharterSignature.objects.create(
+        partnership=world.partners["a"], agenda_version=version, signed_at=timezone.now()
+    )
+    assert sign not in world.client("partner_lead_a").get(home).content.decode()

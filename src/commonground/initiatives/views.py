@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from commonground.action.agenda.charter import partner_charter
+from commonground.action.agenda.services import adopted_version
 from commonground.action.funding.alignment import leverage_for
 from commonground.convening.meetings import upcoming_for_person
 from commonground.convening.services.action_items import open_items_of
@@ -60,8 +62,20 @@ class InitiativeHomeView(InitiativeViewMixin, TemplateView):
             awaiting_votes=decisions_awaiting_vote(self.request.user, initiative)[:5],
             next_meetings=upcoming_for_person(self.request.user, initiative, limit=3),
             today=timezone.localdate(),
+            charter=self._charter_to_sign(),
             **kwargs,
         )
+
+    def _charter_to_sign(self):
+        """The adopted agenda version, when the person may sign for a partner that has not
+        signed it (their own partner's lead), else None."""
+        partnership = self.access.partnership
+        if partnership is None or not self.access.can_edit_partner(partnership):
+            return None
+        adopted = adopted_version(self.initiative)
+        if adopted is None or partner_charter(partnership, adopted).state == "signed":
+            return None
+        return adopted
 
 
 class PartnerListView(InitiativeViewMixin, TemplateView):

@@ -4,6 +4,7 @@ from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.test.utils import override_settings
 
 from commonground.core.errors import DomainError
 from commonground.demo.stepping_stones import SourceDataError
@@ -32,8 +33,11 @@ class Command(BaseCommand):
         if _unapplied_migrations():
             self.stdout.write("Preparing the database…")
             call_command("migrate", interactive=False, verbosity=0)
+        # The demo's people are invented: the approvals, invitations and reminders its build
+        # goes through would print a hundred e-mails on the console; nobody is there to read them.
         try:
-            result = build_demo(stdout=self.stdout)
+            with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+                result = build_demo(stdout=self.stdout)
         except (DomainError, SourceDataError) as error:
             raise CommandError(f"The demo could not be built: {error}") from None
 
