@@ -9,7 +9,6 @@ initiative row so that two people adding opposite edges at once cannot close a c
 from datetime import date
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +20,7 @@ from commonground.action.plan.graph import dependency_path, edges_of
 from commonground.convening.notify import notify
 from commonground.core import audit
 from commonground.core.authorization import authorize
-from commonground.core.errors import DomainError
+from commonground.core.errors import DomainError, save_checked
 from commonground.initiatives.models import Initiative, Membership, Partnership
 from commonground.initiatives.roles import Role
 
@@ -114,14 +113,7 @@ def _check(initiative: Initiative, data: dict, current: Activity | None) -> None
 
 def _save(activity: Activity) -> None:
     """Let the model's own checks (lengths, choices) speak as a domain error."""
-    try:
-        activity.full_clean(exclude=["initiative"])
-    except ValidationError as error:
-        field, messages = next(iter(error.message_dict.items()))
-        raise DomainError(
-            " ".join(messages), code="invalid_activity", details={"field": field}
-        ) from error
-    activity.save()
+    save_checked(activity, code="invalid_activity", exclude=["initiative"])
 
 
 def activity_snapshot(activity: Activity) -> dict:

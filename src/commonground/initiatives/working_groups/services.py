@@ -7,13 +7,12 @@ figures in the same transaction. Each function checks the actor, refuses bad inp
 ``DomainError`` (nothing changes then) and records an audit event.
 """
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from commonground.core import audit
 from commonground.core.authorization import authorize
-from commonground.core.errors import DomainError
+from commonground.core.errors import DomainError, save_checked
 from commonground.core.permissions import Perm
 from commonground.initiatives.models import Initiative, Membership, WorkingGroup
 from commonground.insight.rollups import refresh_indicators
@@ -68,14 +67,7 @@ def _check(initiative: Initiative, data: dict, group: WorkingGroup | None) -> No
 
 
 def _save(group: WorkingGroup) -> None:
-    try:
-        group.full_clean(validate_unique=False, validate_constraints=False)
-    except ValidationError as error:
-        field, messages = next(iter(error.message_dict.items()))
-        raise DomainError(
-            " ".join(messages), code="invalid_group", details={"field": field}
-        ) from error
-    group.save()
+    save_checked(group, code="invalid_group", validate_unique=False, validate_constraints=False)
 
 
 def _snapshot(group: WorkingGroup) -> dict:
