@@ -5,7 +5,6 @@ built again, nothing is added."""
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from commonground.convening.engagement import engagement_figures
@@ -13,7 +12,8 @@ from commonground.convening.models import ActionItem, Decision, Vote
 from commonground.convening.services.decisions import decisions_awaiting_vote
 from commonground.core.models import AuditEvent
 from commonground.demo import decisions, meetings
-from commonground.demo.build import ACCOUNTS, _Output
+from commonground.demo.build import _Output
+from tests.demo.demo_accounts import demo_users
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,7 @@ def counts():
 
 def test_demo_decisions_and_action_items(built_demo):
     initiative = built_demo.initiative
-    users = {a.local_part: get_user_model().objects.get(username=a.username) for a in ACCOUNTS}
+    users = demo_users()
     build(initiative, users)
     today = timezone.localdate()
 

@@ -4,7 +4,6 @@ figures the demo carries (each checked against the stored data here)."""
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
@@ -12,22 +11,9 @@ from commonground.convening.models import Notification, Post, Story, Thread
 from commonground.demo import discussions
 from commonground.demo.build import ACCOUNTS
 from commonground.measurement.models import DataValue
+from tests.demo.demo_accounts import Lines, demo_users
 
 pytestmark = pytest.mark.django_db
-
-
-class Quiet:
-    def __init__(self):
-        self.lines = []
-
-    def line(self, text):
-        self.lines.append(text)
-
-
-def users():
-    found = get_user_model().objects.filter(username__in=[a.username for a in ACCOUNTS])
-    by_username = {u.username: u for u in found}
-    return {a.local_part: by_username[a.username] for a in ACCOUNTS}
 
 
 def value(initiative, code, partner, period):
@@ -58,8 +44,8 @@ def counts():
 def test_demo_discussions_and_stories(built_demo):
     """One build of the demo (it takes a while) for every check."""
     initiative = built_demo.initiative
-    out = Quiet()
-    discussions.build(initiative, users(), out)
+    out = Lines()
+    discussions.build(initiative, demo_users(), out)
     assert out.lines[-1].startswith("Discussions: 4 threads with the announcement")
 
     threads = {t.title: t for t in Thread.objects.filter(initiative=initiative)}
@@ -98,7 +84,7 @@ def test_demo_discussions_and_stories(built_demo):
 
     # Running it again adds nothing.
     before = counts()
-    discussions.build(initiative, users(), Quiet())
+    discussions.build(initiative, demo_users(), Lines())
     assert counts() == before
     check_every_quoted_figure_is_in_the_data(initiative)
 

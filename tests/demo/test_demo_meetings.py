@@ -12,14 +12,15 @@ from commonground.convening.meetings import describe_rule, key_of, upcoming_for_
 from commonground.convening.models import AgendaItem, Attendance, Meeting, Occurrence
 from commonground.core.models import AuditEvent
 from commonground.demo import meetings
-from commonground.demo.build import ACCOUNTS, _Output
+from commonground.demo.build import _Output
 from commonground.initiatives.models import WorkingGroup
+from tests.demo.demo_accounts import demo_users
 
 pytestmark = pytest.mark.django_db
 
 
 def build_meetings(initiative):
-    users = {a.local_part: get_user_model().objects.get(username=a.username) for a in ACCOUNTS}
+    users = demo_users()
     meetings.build(initiative, users, _Output(None))
 
 

@@ -2,24 +2,15 @@
 views find, built through the services, and nothing added when built again."""
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from commonground.action.models import Activity, ActivityDependency, Milestone
 from commonground.action.plan.alignment import find_gaps, find_overlaps
 from commonground.action.plan.health import plan_health
 from commonground.core.models import AuditEvent
 from commonground.demo import plan
-from commonground.demo.build import ACCOUNTS
+from tests.demo.demo_accounts import Lines, demo_users
 
 pytestmark = pytest.mark.django_db
-
-
-class Lines:
-    def __init__(self):
-        self.lines = []
-
-    def line(self, text):
-        self.lines.append(text)
 
 
 @pytest.fixture
@@ -27,7 +18,7 @@ def demo(built_demo):
     """The whole demo with its action plan (``build_demo`` may already build the plan: then
     this second build adds nothing)."""
     initiative = built_demo.initiative
-    users = {a.local_part: get_user_model().objects.get(username=a.username) for a in ACCOUNTS}
+    users = demo_users()
     plan.build(initiative, users, Lines())
     return initiative, users
 
